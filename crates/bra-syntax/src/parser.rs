@@ -371,6 +371,12 @@ fn ident(i: In) -> PResult<Ident> {
 /// An identifier, with a message naming what it is for.
 fn expect_ident<'a>(i: In<'a>, what: &str) -> PResult<'a, Ident> {
     match ident(i) {
+        Ok((_, id)) if !id.quoted && ItemKind::from_keyword(&id.name).is_some() => fatal(
+            PErr::at(&i, "E002", format!("expected {what}, found the keyword `{}`", id.name))
+                .span(id.span.start as usize, id.span.end as usize)
+                .label(format!("expected {what} here"))
+                .help(format!("to use `{}` as a name, write it in backticks", id.name)),
+        ),
         Ok(r) => Ok(r),
         Err(nom::Err::Error(_)) => fatal(
             PErr::at(&i, "E002", format!("expected {what}, found {}", found(&i)))
@@ -1024,7 +1030,10 @@ fn entry(i: In) -> PResult<Entry> {
         let (k, _) = ws(j)?;
         if starts(&k, "=") && !starts(&k, "==") {
             let (k, _) = ws(advance(k, 1))?;
-            let (k, value) = commit(expr(k).map_err(|e| e.map(|_| expected_value(&k))))?;
+            let (k, value) = commit(expr(k).map_err(|e| match e {
+                nom::Err::Error(_) => nom::Err::Error(expected_value(&k)),
+                other => other,
+            }))?;
             let span = Span::new(start, value.span.end as usize);
             return Ok((k, Entry::Property(Property { key, value, span })));
         }

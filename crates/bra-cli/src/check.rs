@@ -1,0 +1,181 @@
+//! `bra check` and `bra rules`.
+
+use crate::{Color, Format};
+use bra_check::{Config, is_known_code};
+use bra_model::Model;
+use bra_syntax::{Diagnostic, Severity, Sources};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What checking one spec produced.
+pub struct Checked {
+    /// The model (with every loaded file's text).
+    pub model: Model,
+    /// Every diagnostic, sorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The spec could not be read at all.
+    pub fatal: bool,
+}
+
+/// Load, resolve and check one spec, with the levels of the spec and of a
+/// `bra.toml` beside it.
+pub fn check_file(path: &Path) -> Checked {
+    let (model, loaded) = Model::load(path);
+    let mut diagnostics = loaded.diagnostics;
+    if loaded.fatal {
+        return Checked {
+            model,
+            diagnostics,
+            fatal: true,
+        };
+    }
+    let syntax_ok = !diagnostics.iter().any(Diagnostic::is_error);
+    if syntax_ok {
+        let mut config = Config::default();
+        let toml_path = path
+            .parent()
+            .map(|d| d.join("bra.toml"))
+            .unwrap_or_else(|| PathBuf::from("bra.toml"));
+        if let Ok(text) = std::fs::read_to_string(&toml_path)
+            && let Err(e) = config.apply_toml(&text, &is_known_code)
+        {
+            diagnostics.push(
+                Diagnostic::error("E122", format!("{}: {e}", toml_path.display()))
+                    .with_help("see `bra check --explain` for codes; levels are deny, warn, allow"),
+            );
+        }
+        config.apply_model(&model, &is_known_code);
+        diagnostics.extend(bra_check::check_with(&model, &config));
+    }
+    bra_syntax::diag::sort(&mut diagnostics);
+    Checked {
+        model,
+        diagnostics,
+        fatal: false,
+    }
+}
+
+fn use_color(color: Color) -> bool {
+    match color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+    }
+}
+
+/// Print diagnostics in the chosen format (human to stderr, JSON to stdout).
+pub fn print(diags: &[Diagnostic], sources: &Sources, format: Format, color: bool) {
+    match format {
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            for d in diags {
+                let _ = write!(err, "{}", bra_syntax::diag::render(d, sources, color));
+            }
+        }
+        Format::Json => {
+            let mut out = std::io::stdout().lock();
+            for d in diags {
+                let _ = writeln!(out, "{}", bra_syntax::diag::to_json(d, sources));
+            }
+        }
+    }
+}
+
+/// `bra check FILE...`
+pub fn run(files: &[PathBuf], format: Format, color: Color) -> ExitCode {
+    let color = use_color(color);
+    let mut errors = 0usize;
+    let mut warnings = 0usize;
+    let mut fatal = false;
+    for path in files {
+        let checked = check_file(path);
+        fatal |= checked.fatal;
+        errors += checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        warnings += checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        print(&checked.diagnostics, &checked.model.sources, format, color);
+    }
+    if format == Format::Human {
+        let plural = |n: usize, w: &str| format!("{n} {w}{}", if n == 1 { "" } else { "s" });
+        let what = if files.len() == 1 {
+            files[0].display().to_string()
+        } else {
+            format!("{} files", files.len())
+        };
+        if errors + warnings == 0 && !fatal {
+            eprintln!("{what}: clean");
+        } else {
+            eprintln!(
+                "{what}: {}, {}",
+                plural(errors, "error"),
+                plural(warnings, "warning")
+            );
+        }
+    }
+    if fatal {
+        ExitCode::from(2)
+    } else if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// `bra check --explain CODE`
+pub fn explain(code: &str) -> ExitCode {
+    match bra_check::rule(code) {
+        Some(rule) => {
+            println!("{}", bra_check::explain(rule));
+            ExitCode::SUCCESS
+        }
+        None => {
+            eprintln!("error: no rule has the code `{code}`; `bra rules` lists them");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `bra rules`
+pub fn list_rules(format: Format) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    for (family, rules) in bra_check::rules::families() {
+        if format == Format::Human {
+            let _ = writeln!(out, "{family}:");
+        }
+        for r in rules {
+            match format {
+                Format::Human => {
+                    let wbai = r.wbai.map(|c| format!(" [WBAI {c}]")).unwrap_or_default();
+                    let _ = writeln!(
+                        out,
+                        "  {:<8} {:<7} {:<32} {}{}",
+                        r.code,
+                        r.severity.to_string(),
+                        r.name,
+                        r.summary,
+                        wbai
+                    );
+                }
+                Format::Json => {
+                    let _ = writeln!(
+                        out,
+                        "{}",
+                        serde_json::json!({
+                            "code": r.code, "name": r.name, "family": family,
+                            "severity": r.severity, "summary": r.summary, "wbai_code": r.wbai,
+                        })
+                    );
+                }
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
