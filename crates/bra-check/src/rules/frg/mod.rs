@@ -1,0 +1,6 @@
+//! Rules of the `frg` family.
+
+use crate::registry::Rule;
+
+/// The rules of this family.
+pub static RULES: &[&Rule] = &[];
