@@ -134,8 +134,17 @@ pub fn load(root: &Path) -> Loaded {
     };
     let canon = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut stack = vec![canon.clone()];
+    let mut names = vec![display];
     let mut seen = vec![canon];
-    load_file(root, id, &text, &mut loaded, &mut stack, &mut seen);
+    load_file(
+        root,
+        id,
+        &text,
+        &mut loaded,
+        &mut stack,
+        &mut names,
+        &mut seen,
+    );
     loaded
 }
 
@@ -156,6 +165,7 @@ fn load_file(
     text: &str,
     loaded: &mut Loaded,
     stack: &mut Vec<PathBuf>,
+    names: &mut Vec<String>,
     seen: &mut Vec<PathBuf>,
 ) {
     let (file, diags) = parse_text(path, text, id);
@@ -172,10 +182,12 @@ fn load_file(
         let target = dir.join(&rel);
         let canon = target.canonicalize().unwrap_or_else(|_| target.clone());
         if let Some(pos) = stack.iter().position(|p| *p == canon) {
-            let chain: Vec<String> = stack[pos..]
+            // Name the files as the user wrote them (relative paths), so
+            // the message reads the same on every machine.
+            let chain: Vec<String> = names[pos..]
                 .iter()
-                .map(|p| p.display().to_string())
-                .chain(std::iter::once(canon.display().to_string()))
+                .cloned()
+                .chain(std::iter::once(target.display().to_string()))
                 .collect();
             loaded.diagnostics.push(
                 Diagnostic::error(
@@ -221,8 +233,10 @@ fn load_file(
         match decode(bytes, &mut loaded.sources, &target.display().to_string()) {
             Ok((child, text)) => {
                 stack.push(canon);
-                load_file(&target, child, &text, loaded, stack, seen);
+                names.push(target.display().to_string());
+                load_file(&target, child, &text, loaded, stack, names, seen);
                 stack.pop();
+                names.pop();
             }
             Err(d) => loaded.diagnostics.push(d),
         }

@@ -1136,6 +1136,9 @@ fn recover(i: In, from: usize) -> In {
     let base = off(&i);
     let text = *i.fragment();
     let mut k = from.saturating_sub(base).min(text.len());
+    while !text.is_char_boundary(k) {
+        k += 1;
+    }
     // Move to the start of the next line.
     while k < text.len() {
         match text[k..].find('\n') {

@@ -1,0 +1,241 @@
+//! End-to-end tests of the `bra` binary: broken inputs, hostile inputs, exit
+//! codes and output formats.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn bra() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_bra"));
+    c.env("NO_COLOR", "1");
+    c
+}
+
+/// Run with a generous limit so that a hang fails the test instead of CI.
+fn run(mut cmd: Command) -> Output {
+    let child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("bra starts");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    rx.recv_timeout(Duration::from_secs(60))
+        .expect("bra finished (no hang)")
+        .expect("bra ran")
+}
+
+fn json_codes(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("each line is a JSON object");
+            v["code"].as_str().expect("code").to_string()
+        })
+        .collect()
+}
+
+fn expected_codes(text: &str) -> Vec<String> {
+    text.lines()
+        .next()
+        .and_then(|l| l.strip_prefix("// expect:"))
+        .map(|c| c.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+#[test]
+fn every_broken_input_reports_its_code() {
+    let dir = root().join("tests/broken");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("tests/broken exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".bra"))
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 15,
+        "at least 15 broken inputs, found {}",
+        names.len()
+    );
+    for name in names {
+        let text = String::from_utf8_lossy(&std::fs::read(dir.join(&name)).expect("readable"))
+            .into_owned();
+        let want = expected_codes(&text);
+        assert!(
+            !want.is_empty(),
+            "{name} names its expected codes on line 1"
+        );
+
+        let mut cmd = bra();
+        cmd.current_dir(&dir)
+            .args(["check", "--format", "json", &name]);
+        let out = run(cmd);
+        let got = json_codes(&out);
+        for code in &want {
+            assert!(got.contains(code), "{name}: expected {code}, got {got:?}");
+        }
+        assert_eq!(out.status.code(), Some(1), "{name}: errors exit with 1");
+
+        let mut cmd = bra();
+        cmd.current_dir(&dir)
+            .args(["check", "--color", "never", &name]);
+        let human = run(cmd);
+        let rendered = String::from_utf8_lossy(&human.stderr).into_owned();
+        for code in &want {
+            assert!(
+                rendered.contains(code.as_str()),
+                "{name}: human output names {code}"
+            );
+        }
+        insta::assert_snapshot!(
+            format!("broken__{}", name.trim_end_matches(".bra")),
+            rendered
+        );
+    }
+}
+
+#[test]
+fn json_diagnostics_carry_position_and_span() {
+    let dir = root().join("tests/broken");
+    let mut cmd = bra();
+    cmd.current_dir(&dir)
+        .args(["check", "--format", "json", "wrong_dimension.bra"]);
+    let out = run(cmd);
+    let line = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .next()
+        .map(str::to_string)
+        .expect("one diagnostic");
+    let v: serde_json::Value = serde_json::from_str(&line).expect("json");
+    for key in [
+        "code", "severity", "message", "file", "line", "column", "span", "help", "labels",
+    ] {
+        assert!(v.get(key).is_some(), "missing {key} in {v}");
+    }
+    assert_eq!(v["file"], "wrong_dimension.bra");
+    assert_eq!(v["line"], 3);
+    let start = v["span"]["start"].as_u64().expect("start") as usize;
+    let end = v["span"]["end"].as_u64().expect("end") as usize;
+    let text = std::fs::read_to_string(dir.join("wrong_dimension.bra")).expect("readable");
+    assert_eq!(&text[start..end], "mV", "the span covers the unit");
+}
+
+fn check_bytes(name: &str, bytes: &[u8]) -> Output {
+    let dir = std::env::temp_dir().join(format!("bra-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write");
+    let mut cmd = bra();
+    cmd.args(["check", "--format", "json"]).arg(&path);
+    let out = run(cmd);
+    let _ = std::fs::remove_file(&path);
+    out
+}
+
+fn assert_answered(what: &str, out: &Output) {
+    let code = out.status.code();
+    assert!(
+        matches!(code, Some(1) | Some(2)),
+        "{what}: exit {code:?}, stderr {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        !json_codes(out).is_empty() || code == Some(2),
+        "{what}: at least one diagnostic"
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{what}: panicked: {stderr}");
+}
+
+#[test]
+fn hostile_inputs_get_a_diagnostic_not_a_panic() {
+    assert_answered("empty file", &check_bytes("empty.bra", b""));
+    let binary: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    assert_answered("binary", &check_bytes("binary.bra", &binary));
+    assert_answered(
+        "invalid utf-8",
+        &check_bytes("bad.bra", b"circuit A { x = \"\xc3\x28\" }"),
+    );
+    assert_answered(
+        "10 MB of {",
+        &check_bytes("braces.bra", &vec![b'{'; 10 * 1024 * 1024]),
+    );
+    let deep = format!(
+        "circuit A {{ x = {}{} }}",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    assert_answered(
+        "10,000 levels of lists",
+        &check_bytes("deep.bra", deep.as_bytes()),
+    );
+    let mut nested = String::new();
+    for i in 0..10_000 {
+        nested.push_str(&format!("circuit C{i} {{\n"));
+    }
+    nested.push_str(&"}\n".repeat(10_000));
+    assert_answered(
+        "10,000 nested circuits",
+        &check_bytes("nested.bra", nested.as_bytes()),
+    );
+    assert_answered(
+        "NUL bytes",
+        &check_bytes("nul.bra", b"circuit A { uniform }\0\0\0"),
+    );
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let mut cmd = bra();
+    cmd.args(["check", "no/such/file.bra"]);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot read"));
+}
+
+#[test]
+fn a_directory_exits_2() {
+    let mut cmd = bra();
+    cmd.args(["check"]).arg(root().join("tests"));
+    assert_eq!(run(cmd).status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_a_rule_doc_and_rules_lists_every_code() {
+    let mut cmd = bra();
+    cmd.args(["check", "--explain", "E111"]);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("## What it checks") && text.contains("## Example"),
+        "{text}"
+    );
+
+    let mut cmd = bra();
+    cmd.args(["rules", "--format", "json"]);
+    let out = run(cmd);
+    let codes = json_codes(&out);
+    for r in bra_check::all_rules() {
+        assert!(
+            codes.contains(&r.code.to_string()),
+            "bra rules lists {}",
+            r.code
+        );
+    }
+
+    let mut cmd = bra();
+    cmd.args(["check", "--explain", "NOPE1"]);
+    assert_eq!(run(cmd).status.code(), Some(2));
+}
