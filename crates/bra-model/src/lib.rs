@@ -9,6 +9,7 @@
 
 pub mod load;
 pub mod model;
+pub mod synth;
 
 pub use load::{Loaded, load, load_str};
 pub use model::*;
