@@ -1,0 +1,6 @@
+//! Catalog entries: learning.
+
+use super::Entry;
+
+/// The entries of this file.
+pub static ENTRIES: &[Entry] = &[];
