@@ -7,3 +7,9 @@
 //! settings, parameters in SI, each with the span it came from.
 
 pub mod catalog;
+pub mod compile;
+pub mod estimate;
+pub mod ir;
+
+pub use compile::compile;
+pub use ir::Network;
