@@ -7,9 +7,13 @@
 
 pub mod ast;
 pub mod diag;
+pub mod fmt;
 pub mod parser;
 pub mod span;
+pub mod yaml;
 
 pub use diag::{Diagnostic, Label, Severity};
+pub use fmt::{Layout, check_formatted, format, format_source, format_with};
 pub use parser::{is_keyword, parse};
 pub use span::{FileId, SourceFile, Sources, Span};
+pub use yaml::{parse_yaml, parse_yaml_with_layout, to_yaml, to_yaml_with};

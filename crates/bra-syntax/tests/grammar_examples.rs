@@ -10,7 +10,11 @@ fn grammar_examples() -> Vec<String> {
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
         if line.trim() == "example:" {
-            assert_eq!(lines.next().map(str::trim), Some("```"), "example: must open a fence");
+            assert_eq!(
+                lines.next().map(str::trim),
+                Some("```"),
+                "example: must open a fence"
+            );
             let mut body = String::new();
             for l in lines.by_ref() {
                 if l.trim() == "```" {
@@ -31,7 +35,10 @@ fn every_grammar_example_parses() {
     assert!(examples.len() >= 3, "the grammar embeds its examples");
     for (n, ex) in examples.iter().enumerate() {
         let (file, errors) = parse(ex, FileId(0));
-        assert!(errors.is_empty(), "example {n} has errors: {errors:#?}\n{ex}");
+        assert!(
+            errors.is_empty(),
+            "example {n} has errors: {errors:#?}\n{ex}"
+        );
         assert!(!file.items.is_empty(), "example {n} has items");
     }
 }
