@@ -17,7 +17,9 @@ fn specs() -> Vec<PathBuf> {
 }
 
 fn stem(p: &Path) -> String {
-    p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default()
+    p.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -26,17 +28,36 @@ fn every_spec_checks_clean() {
     assert!(specs.len() >= 5, "the five reference specs are present");
     for path in specs {
         let (model, loaded) = Model::load(&path);
-        assert!(loaded.diagnostics.is_empty(), "{}: {:#?}", path.display(), loaded.diagnostics);
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{}: {:#?}",
+            path.display(),
+            loaded.diagnostics
+        );
         let diags = bra_check::check(&model);
         let bad: Vec<String> = diags
             .iter()
             .filter(|d| d.severity >= Severity::Warning)
             .map(|d| bra_syntax::diag::render(d, &model.sources, false))
             .collect();
-        assert!(bad.is_empty(), "{} is not clean:\n{}", path.display(), bad.join("\n"));
+        assert!(
+            bad.is_empty(),
+            "{} is not clean:\n{}",
+            path.display(),
+            bad.join("\n")
+        );
         assert_eq!(model.projects.len(), 1, "{}: one project", path.display());
-        assert!(!model.components.is_empty(), "{}: has components", path.display());
-        assert!(model.flows.iter().all(|f| f.from.is_some() && f.to.is_some()));
+        assert!(
+            !model.components.is_empty(),
+            "{}: has components",
+            path.display()
+        );
+        assert!(
+            model
+                .flows
+                .iter()
+                .all(|f| f.from.is_some() && f.to.is_some())
+        );
     }
 }
 
@@ -51,6 +72,9 @@ fn every_spec_ast_snapshot() {
         for item in &file.items {
             assert!(text[item.span.range()].starts_with(item.kind.keyword()));
         }
-        insta::assert_yaml_snapshot!(format!("ast__{}", stem(&path)), bra_syntax::ast::shape(&file));
+        insta::assert_yaml_snapshot!(
+            format!("ast__{}", stem(&path)),
+            bra_syntax::ast::shape(&file)
+        );
     }
 }

@@ -83,13 +83,18 @@ pub fn print(diags: &[Diagnostic], sources: &Sources, format: Format, color: boo
 }
 
 /// `bra check FILE...`
-pub fn run(files: &[PathBuf], format: Format, color: Color) -> ExitCode {
+pub fn run(files: &[PathBuf], format: Format, color: Color, select: &[String]) -> ExitCode {
     let color = use_color(color);
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut fatal = false;
     for path in files {
-        let checked = check_file(path);
+        let mut checked = check_file(path);
+        if !select.is_empty() {
+            checked.diagnostics.retain(|d| {
+                d.code.starts_with("E0") || select.iter().any(|s| s.eq_ignore_ascii_case(&d.code))
+            });
+        }
         fatal |= checked.fatal;
         errors += checked
             .diagnostics

@@ -1,6 +1,8 @@
 //! The `bra` command line.
 
 mod check;
+mod fmt;
+mod io;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -54,6 +56,31 @@ enum Command {
         /// Colour.
         #[arg(long, value_enum, default_value = "auto")]
         color: Color,
+        /// Report only these codes (comma-separated, e.g. `SCID601,W701`);
+        /// syntax and loading errors are always reported.
+        #[arg(long, value_delimiter = ',', value_name = "CODES")]
+        select: Vec<String>,
+    },
+    /// Format specs canonically (keeps comments), or convert between .bra and YAML.
+    ///
+    /// Without --check, files are rewritten in place; conversions (--to) go to
+    /// stdout or to -o FILE.
+    Fmt {
+        /// Spec files (.bra, .yaml).
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Only report files that are not formatted (exit 1 if any).
+        #[arg(long)]
+        check: bool,
+        /// Convert to this format.
+        #[arg(long, value_enum)]
+        to: Option<fmt::Target>,
+        /// Write the result here (one input file).
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print the result instead of rewriting the file.
+        #[arg(long)]
+        stdout: bool,
     },
     /// List every rule of the registry.
     Rules {
@@ -71,10 +98,18 @@ fn main() -> ExitCode {
             format,
             explain,
             color,
+            select,
         } => match explain {
             Some(code) => check::explain(&code),
-            None => check::run(&files, format, color),
+            None => check::run(&files, format, color, &select),
         },
         Command::Rules { format } => check::list_rules(format),
+        Command::Fmt {
+            files,
+            check,
+            to,
+            output,
+            stdout,
+        } => fmt::run(&files, check, to, output.as_deref(), stdout),
     }
 }

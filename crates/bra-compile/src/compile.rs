@@ -53,7 +53,14 @@ impl<'m> Compiler<'m> {
         }
     }
 
-    fn error(&mut self, code: &str, msg: impl Into<String>, file: FileId, span: Span, label: impl Into<String>) -> &mut Diagnostic {
+    fn error(
+        &mut self,
+        code: &str,
+        msg: impl Into<String>,
+        file: FileId,
+        span: Span,
+        label: impl Into<String>,
+    ) -> &mut Diagnostic {
         self.diags
             .push(Diagnostic::error(code, msg).with_primary(file, span, label));
         self.diags.last_mut().expect("just pushed")
@@ -68,7 +75,11 @@ impl<'m> Compiler<'m> {
         let run = self.run_settings();
         let mut populations = Vec::new();
         for comp in &m.components {
-            if let Some(p) = self.population(&comp.decl, u32::try_from(populations.len()).unwrap_or(u32::MAX), comp.circuit) {
+            if let Some(p) = self.population(
+                &comp.decl,
+                u32::try_from(populations.len()).unwrap_or(u32::MAX),
+                comp.circuit,
+            ) {
                 populations.push(p);
             }
         }
@@ -108,15 +119,27 @@ impl<'m> Compiler<'m> {
     /// A quantity in SI with the expected dimension; reports and returns None on error.
     fn quantity(&mut self, file: FileId, e: &Expr, dim: Dimension, what: &str) -> Option<f64> {
         let ExprKind::Number(n) = &e.kind else {
-            self.error("E207", format!("`{what}` takes a number, found {}", describe(e)), file, e.span, "expected a number here")
-                .help = Some(example_for(dim));
+            self.error(
+                "E207",
+                format!("`{what}` takes a number, found {}", describe(e)),
+                file,
+                e.span,
+                "expected a number here",
+            )
+            .help = Some(example_for(dim));
             return None;
         };
         let (unit, text, span) = match &n.unit {
             Some(u) => match bra_units::parse_unit(&u.text) {
                 Ok(unit) => (unit, u.text.clone(), u.span),
                 Err(err) => {
-                    let d = self.error("E110", format!("cannot read the unit `{}`: {}", u.text, err.message), file, u.span, "not a unit bra knows");
+                    let d = self.error(
+                        "E110",
+                        format!("cannot read the unit `{}`: {}", u.text, err.message),
+                        file,
+                        u.span,
+                        "not a unit bra knows",
+                    );
                     d.help = err.help;
                     return None;
                 }
@@ -129,28 +152,70 @@ impl<'m> Compiler<'m> {
             } else {
                 format!("this unit measures {}", mm.found)
             };
-            self.error("E204", format!("`{what}`: {}", mm.message), file, span, label).help = Some(mm.help);
+            self.error(
+                "E204",
+                format!("`{what}`: {}", mm.message),
+                file,
+                span,
+                label,
+            )
+            .help = Some(mm.help);
             return None;
         }
         Some(n.value * unit.scale)
     }
 
     /// Fill a catalog entry's parameters from a call.
-    fn instance(&mut self, file: FileId, e: &Expr, kind: Kind, role: &str) -> Option<(Instance, &'static Entry, Option<String>)> {
+    fn instance(
+        &mut self,
+        file: FileId,
+        e: &Expr,
+        kind: Kind,
+        role: &str,
+    ) -> Option<(Instance, &'static Entry, Option<String>)> {
         let (callee, args): (&Ident, &[bra_syntax::ast::Arg]) = match &e.kind {
             ExprKind::Call(Call { callee, args }) => (callee, args),
             ExprKind::Ident(id) => (id, &[]),
             _ => {
-                self.error("E207", format!("{role} must be a catalog call such as `{}`, found {}", example_call(kind), describe(e)), file, e.span, "expected a call")
-                    .help = Some(format!("`bra explain {}` lists the parameters", example_name(kind)));
+                self.error(
+                    "E207",
+                    format!(
+                        "{role} must be a catalog call such as `{}`, found {}",
+                        example_call(kind),
+                        describe(e)
+                    ),
+                    file,
+                    e.span,
+                    "expected a call",
+                )
+                .help = Some(format!(
+                    "`bra explain {}` lists the parameters",
+                    example_name(kind)
+                ));
                 return None;
             }
         };
         let Some(entry) = catalog::lookup(kind, &callee.name) else {
             let other = catalog::find(&callee.name);
-            let d = self.error("E201", format!("no {} named `{}` in the catalog", kind_noun(kind), callee.name), file, callee.span, format!("unknown {}", kind_noun(kind)));
+            let d = self.error(
+                "E201",
+                format!(
+                    "no {} named `{}` in the catalog",
+                    kind_noun(kind),
+                    callee.name
+                ),
+                file,
+                callee.span,
+                format!("unknown {}", kind_noun(kind)),
+            );
             d.help = Some(match (catalog::suggest(kind, &callee.name), other) {
-                (_, Some(o)) => format!("`{}` is a {}, not a {}; `bra explain {}`", o.name, kind_noun(o.kind), kind_noun(kind), o.name),
+                (_, Some(o)) => format!(
+                    "`{}` is a {}, not a {}; `bra explain {}`",
+                    o.name,
+                    kind_noun(o.kind),
+                    kind_noun(kind),
+                    o.name
+                ),
                 (Some(s), _) => format!("did you mean `{s}`?"),
                 (None, _) => format!("`bra explain --list {}` lists them", kind_noun(kind)),
             });
@@ -160,7 +225,10 @@ impl<'m> Compiler<'m> {
         let mut given: Vec<&str> = Vec::new();
         let mut preset = None;
         // Preset first, so explicit arguments override it.
-        if let Some(arg) = args.iter().find(|a| a.name.as_ref().is_some_and(|n| n.name == "preset")) {
+        if let Some(arg) = args
+            .iter()
+            .find(|a| a.name.as_ref().is_some_and(|n| n.name == "preset"))
+        {
             let name = match &arg.value.kind {
                 ExprKind::Ident(i) => Some(i.name.clone()),
                 ExprKind::Str(s) => Some(s.clone()),
@@ -177,8 +245,18 @@ impl<'m> Compiler<'m> {
                 }
                 None => {
                     let names: Vec<&str> = entry.presets.iter().map(|p| p.name).collect();
-                    self.error("E209", format!("`{}` has no preset `{}`", entry.name, name.unwrap_or_default()), file, arg.value.span, "unknown preset")
-                        .help = Some(if names.is_empty() {
+                    self.error(
+                        "E209",
+                        format!(
+                            "`{}` has no preset `{}`",
+                            entry.name,
+                            name.unwrap_or_default()
+                        ),
+                        file,
+                        arg.value.span,
+                        "unknown preset",
+                    )
+                    .help = Some(if names.is_empty() {
                         format!("`{}` has no presets", entry.name)
                     } else {
                         format!("presets of `{}`: {}", entry.name, names.join(", "))
@@ -199,8 +277,14 @@ impl<'m> Compiler<'m> {
                             .map(|c| (strsim::jaro_winkler(c, &n.name), *c))
                             .filter(|(s, _)| *s >= 0.8)
                             .max_by(|a, b| a.0.total_cmp(&b.0));
-                        self.error("E202", format!("`{}` has no parameter `{}`", entry.name, n.name), file, n.span, "unknown parameter")
-                            .help = Some(match best {
+                        self.error(
+                            "E202",
+                            format!("`{}` has no parameter `{}`", entry.name, n.name),
+                            file,
+                            n.span,
+                            "unknown parameter",
+                        )
+                        .help = Some(match best {
                             Some((_, b)) => format!("did you mean `{b}`?"),
                             None => format!("parameters of `{}`: {}", entry.name, names.join(", ")),
                         });
@@ -210,14 +294,31 @@ impl<'m> Compiler<'m> {
                 None => match positional.find(|p| !given.contains(&p.name)) {
                     Some(p) => p,
                     None => {
-                        self.error("E202", format!("too many arguments for `{}`", entry.name), file, arg.value.span, "extra argument")
-                            .help = Some(format!("`{}` takes {} parameter{}", entry.name, entry.params.len(), plural(entry.params.len())));
+                        self.error(
+                            "E202",
+                            format!("too many arguments for `{}`", entry.name),
+                            file,
+                            arg.value.span,
+                            "extra argument",
+                        )
+                        .help = Some(format!(
+                            "`{}` takes {} parameter{}",
+                            entry.name,
+                            entry.params.len(),
+                            plural(entry.params.len())
+                        ));
                         continue;
                     }
                 },
             };
             if given.contains(&param.name) {
-                self.error("E202", format!("parameter `{}` given twice", param.name), file, arg.value.span, "repeated here");
+                self.error(
+                    "E202",
+                    format!("parameter `{}` given twice", param.name),
+                    file,
+                    arg.value.span,
+                    "repeated here",
+                );
                 continue;
             }
             given.push(param.name);
@@ -238,8 +339,25 @@ impl<'m> Compiler<'m> {
             }
         }
         if !missing.is_empty() {
-            self.error("E203", format!("`{}` needs {}", entry.name, missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")), file, e.span, format!("missing parameter{}", plural(missing.len())))
-                .help = Some(format!("write e.g. `{}({}: …)`; `bra explain {}` documents each", entry.name, missing[0], entry.name));
+            self.error(
+                "E203",
+                format!(
+                    "`{}` needs {}",
+                    entry.name,
+                    missing
+                        .iter()
+                        .map(|m| format!("`{m}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                file,
+                e.span,
+                format!("missing parameter{}", plural(missing.len())),
+            )
+            .help = Some(format!(
+                "write e.g. `{}({}: …)`; `bra explain {}` documents each",
+                entry.name, missing[0], entry.name
+            ));
         }
         Some((
             Instance {
@@ -251,7 +369,13 @@ impl<'m> Compiler<'m> {
         ))
     }
 
-    fn param_value(&mut self, file: FileId, p: &catalog::Param, e: &Expr, entry: &Entry) -> Option<Value> {
+    fn param_value(
+        &mut self,
+        file: FileId,
+        p: &catalog::Param,
+        e: &Expr,
+        entry: &Entry,
+    ) -> Option<Value> {
         let what = format!("{}.{}", entry.name, p.name);
         match p.ty {
             ParamType::Real => {
@@ -274,14 +398,26 @@ impl<'m> Compiler<'m> {
                     Some(Value::Int(v as i64))
                 }
                 _ => {
-                    self.error("E207", format!("`{what}` takes a whole number, found {}", describe(e)), file, e.span, "expected a whole number");
+                    self.error(
+                        "E207",
+                        format!("`{what}` takes a whole number, found {}", describe(e)),
+                        file,
+                        e.span,
+                        "expected a whole number",
+                    );
                     None
                 }
             },
             ParamType::Bool => match &e.kind {
                 ExprKind::Bool(b) => Some(Value::Bool(*b)),
                 _ => {
-                    self.error("E207", format!("`{what}` takes true or false, found {}", describe(e)), file, e.span, "expected true or false");
+                    self.error(
+                        "E207",
+                        format!("`{what}` takes true or false, found {}", describe(e)),
+                        file,
+                        e.span,
+                        "expected true or false",
+                    );
                     None
                 }
             },
@@ -294,7 +430,13 @@ impl<'m> Compiler<'m> {
                 match word.and_then(|w| options.iter().find(|o| o.eq_ignore_ascii_case(w))) {
                     Some(o) => Some(Value::Text(o.to_string())),
                     None => {
-                        self.error("E207", format!("`{what}` must be one of {}", options.join(", ")), file, e.span, format!("found {}", describe(e)));
+                        self.error(
+                            "E207",
+                            format!("`{what}` must be one of {}", options.join(", ")),
+                            file,
+                            e.span,
+                            format!("found {}", describe(e)),
+                        );
                         None
                     }
                 }
@@ -309,7 +451,16 @@ impl<'m> Compiler<'m> {
                     Some(Value::List(out))
                 }
                 _ => {
-                    self.error("E207", format!("`{what}` takes a file path in quotes, found {}", describe(e)), file, e.span, "expected a path");
+                    self.error(
+                        "E207",
+                        format!(
+                            "`{what}` takes a file path in quotes, found {}",
+                            describe(e)
+                        ),
+                        file,
+                        e.span,
+                        "expected a path",
+                    );
                     None
                 }
             },
@@ -320,7 +471,9 @@ impl<'m> Compiler<'m> {
         let scale = if p.unit.is_empty() || p.unit == "same" {
             1.0
         } else {
-            bra_units::parse_unit(p.unit).map(|u| u.scale).unwrap_or(1.0)
+            bra_units::parse_unit(p.unit)
+                .map(|u| u.scale)
+                .unwrap_or(1.0)
         };
         let v = si / scale;
         if v < p.min || v > p.max {
@@ -331,8 +484,14 @@ impl<'m> Compiler<'m> {
                 (false, true) => format!("at most {} {unit}", p.max),
                 (false, false) => "finite".to_string(),
             };
-            self.error("E205", format!("`{what}` = {v} {unit} is out of range"), file, e.span, format!("must be {}", range.trim_end()))
-                .help = Some(format!("{}: {}", p.name, p.doc));
+            self.error(
+                "E205",
+                format!("`{what}` = {v} {unit} is out of range"),
+                file,
+                e.span,
+                format!("must be {}", range.trim_end()),
+            )
+            .help = Some(format!("{}: {}", p.name, p.doc));
         }
     }
 
@@ -348,7 +507,13 @@ impl<'m> Compiler<'m> {
             });
         };
         let Some(entry) = catalog::lookup(Kind::Law, &call.callee.name) else {
-            let d = self.error("E201", format!("no law named `{}`", call.callee.name), file, call.callee.span, "unknown law");
+            let d = self.error(
+                "E201",
+                format!("no law named `{}`", call.callee.name),
+                file,
+                call.callee.span,
+                "unknown law",
+            );
             d.help = Some(match catalog::suggest(Kind::Law, &call.callee.name) {
                 Some(s) => format!("did you mean `{s}`?"),
                 None => "laws: constant, uniform, normal, lognormal, clipped".to_string(),
@@ -359,7 +524,8 @@ impl<'m> Compiler<'m> {
         let mut inner = None;
         let mut positional = entry.params.iter();
         for arg in &call.args {
-            if inner.is_none() && arg.name.is_none() && matches!(arg.value.kind, ExprKind::Call(_)) {
+            if inner.is_none() && arg.name.is_none() && matches!(arg.value.kind, ExprKind::Call(_))
+            {
                 inner = self.law(file, &arg.value, dim, what).map(Box::new);
                 continue;
             }
@@ -370,12 +536,27 @@ impl<'m> Compiler<'m> {
             let Some(param) = param else {
                 let at = arg.name.as_ref().map(|n| n.span).unwrap_or(arg.value.span);
                 let names: Vec<&str> = entry.params.iter().map(|p| p.name).collect();
-                self.error("E202", format!("`{}` has no such parameter", entry.name), file, at, "unknown parameter")
-                    .help = Some(format!("parameters of `{}`: {}", entry.name, names.join(", ")));
+                self.error(
+                    "E202",
+                    format!("`{}` has no such parameter", entry.name),
+                    file,
+                    at,
+                    "unknown parameter",
+                )
+                .help = Some(format!(
+                    "parameters of `{}`: {}",
+                    entry.name,
+                    names.join(", ")
+                ));
                 continue;
             };
             let pdim = if param.unit == "same" { dim } else { param.dim };
-            if let Some(v) = self.quantity(file, &arg.value, pdim, &format!("{what}: {}.{}", entry.name, param.name)) {
+            if let Some(v) = self.quantity(
+                file,
+                &arg.value,
+                pdim,
+                &format!("{what}: {}.{}", entry.name, param.name),
+            ) {
                 params.insert(param.name.to_string(), v);
             }
         }
@@ -385,23 +566,45 @@ impl<'m> Compiler<'m> {
                     let scale = if p.unit == "same" || p.unit.is_empty() {
                         1.0
                     } else {
-                        bra_units::parse_unit(p.unit).map(|u| u.scale).unwrap_or(1.0)
+                        bra_units::parse_unit(p.unit)
+                            .map(|u| u.scale)
+                            .unwrap_or(1.0)
                     };
                     params.insert(p.name.to_string(), d * scale);
-                } else if matches!(p.ty, ParamType::Real | ParamType::RealOrLaw) && !(entry.name == "clipped" && inner.is_some() && p.name == "law") {
-                    self.error("E203", format!("`{}` needs `{}`", entry.name, p.name), file, e.span, "missing parameter");
+                } else if matches!(p.ty, ParamType::Real | ParamType::RealOrLaw)
+                    && !(entry.name == "clipped" && inner.is_some() && p.name == "law")
+                {
+                    self.error(
+                        "E203",
+                        format!("`{}` needs `{}`", entry.name, p.name),
+                        file,
+                        e.span,
+                        "missing parameter",
+                    );
                 }
             }
         }
         if let (Some(lo), Some(hi)) = (params.get("low"), params.get("high"))
             && lo > hi
         {
-            self.error("E205", format!("`{}`: low is above high", entry.name), file, e.span, "empty range");
+            self.error(
+                "E205",
+                format!("`{}`: low is above high", entry.name),
+                file,
+                e.span,
+                "empty range",
+            );
         }
         if let Some(sd) = params.get("sd").or(params.get("sigma"))
             && *sd < 0.0
         {
-            self.error("E205", format!("`{}`: the spread is negative", entry.name), file, e.span, "must be ≥ 0");
+            self.error(
+                "E205",
+                format!("`{}`: the spread is negative", entry.name),
+                file,
+                e.span,
+                "must be ≥ 0",
+            );
         }
         Some(Law {
             law: entry.name.to_string(),
@@ -412,21 +615,41 @@ impl<'m> Compiler<'m> {
 
     // ------------------------------------------------------------ items
 
-    fn population(&mut self, d: &Decl, id: u32, circuit: Option<bra_model::CircuitId>) -> Option<Population> {
+    fn population(
+        &mut self,
+        d: &Decl,
+        id: u32,
+        circuit: Option<bra_model::CircuitId>,
+    ) -> Option<Population> {
         let name = d.name();
         let Some(neurons) = d.prop("neurons") else {
-            self.error("E208", format!("component `{name}` has no `neurons`"), d.file, d.name_span(), "no neuron model")
-                .help = Some("write e.g. `neurons = lif(tau_m: 20 ms) * 100` in the component".into());
+            self.error(
+                "E208",
+                format!("component `{name}` has no `neurons`"),
+                d.file,
+                d.name_span(),
+                "no neuron model",
+            )
+            .help = Some("write e.g. `neurons = lif(tau_m: 20 ms) * 100` in the component".into());
             return None;
         };
         let (model_expr, count) = match &neurons.kind {
             ExprKind::Mul(a, b) => (a.as_ref(), Some(b.as_ref())),
             _ => (neurons, None),
         };
-        let (model, entry, preset) = self.instance(d.file, model_expr, Kind::Neuron, "`neurons`")?;
+        let (model, entry, preset) =
+            self.instance(d.file, model_expr, Kind::Neuron, "`neurons`")?;
         let shape = if entry.traits.grid {
-            let rows = model.params.get("rows").and_then(Value::as_real).unwrap_or(0.0) as u64;
-            let cols = model.params.get("cols").and_then(Value::as_real).unwrap_or(0.0) as u64;
+            let rows = model
+                .params
+                .get("rows")
+                .and_then(Value::as_real)
+                .unwrap_or(0.0) as u64;
+            let cols = model
+                .params
+                .get("cols")
+                .and_then(Value::as_real)
+                .unwrap_or(0.0) as u64;
             Some([rows, cols])
         } else {
             None
@@ -434,18 +657,43 @@ impl<'m> Compiler<'m> {
         let size = match (count, shape) {
             (Some(c), shape) => {
                 let n = match &c.kind {
-                    ExprKind::Number(n) if n.unit.is_none() && n.value.fract() == 0.0 && n.value >= 1.0 && n.value <= 1e12 => n.value as u64,
+                    ExprKind::Number(n)
+                        if n.unit.is_none()
+                            && n.value.fract() == 0.0
+                            && n.value >= 1.0
+                            && n.value <= 1e12 =>
+                    {
+                        n.value as u64
+                    }
                     _ => {
-                        self.error("E208", "a population size is a whole number from 1 to 10^12", d.file, c.span, format!("found {}", describe(c)))
-                            .help = Some("write e.g. `lif() * 100`".into());
+                        self.error(
+                            "E208",
+                            "a population size is a whole number from 1 to 10^12",
+                            d.file,
+                            c.span,
+                            format!("found {}", describe(c)),
+                        )
+                        .help = Some("write e.g. `lif() * 100`".into());
                         return None;
                     }
                 };
                 if let Some([r, cc]) = shape
                     && r * cc != n
                 {
-                    self.error("E208", format!("the grid is {r} × {cc} = {} neurons, but the size says {n}", r * cc), d.file, c.span, "does not match the grid")
-                        .help = Some("drop `* N` for a grid model (its size is rows × cols) or make them agree".into());
+                    self.error(
+                        "E208",
+                        format!(
+                            "the grid is {r} × {cc} = {} neurons, but the size says {n}",
+                            r * cc
+                        ),
+                        d.file,
+                        c.span,
+                        "does not match the grid",
+                    )
+                    .help = Some(
+                        "drop `* N` for a grid model (its size is rows × cols) or make them agree"
+                            .into(),
+                    );
                 }
                 n
             }
@@ -453,17 +701,36 @@ impl<'m> Compiler<'m> {
             (None, None) => 1,
         };
         let learning = match d.prop("learning") {
-            Some(e) => self.instance(d.file, e, Kind::Learning, "`learning`").map(|(i, _, _)| i),
+            Some(e) => self
+                .instance(d.file, e, Kind::Learning, "`learning`")
+                .map(|(i, _, _)| i),
             None => None,
         };
         if let Some(l) = &learning
             && l.kind == "tempotron"
             && entry.traits.source
         {
-            self.error("E206", format!("Tempotron learning on `{}`, a source population", entry.name), d.file, d.prop("learning").map(|e| e.span).unwrap_or(d.name_span()), "a source has no membrane to learn with")
-                .help = Some("put the Tempotron on the component that reads the source (a LIF population)".into());
+            self.error(
+                "E206",
+                format!(
+                    "Tempotron learning on `{}`, a source population",
+                    entry.name
+                ),
+                d.file,
+                d.prop("learning").map(|e| e.span).unwrap_or(d.name_span()),
+                "a source has no membrane to learn with",
+            )
+            .help = Some(
+                "put the Tempotron on the component that reads the source (a LIF population)"
+                    .into(),
+            );
         }
-        let modulation = circuit.and_then(|c| self.model.circuits[c.index()].decl.prop_word("modulation").map(|(w, _)| w.to_string()));
+        let modulation = circuit.and_then(|c| {
+            self.model.circuits[c.index()]
+                .decl
+                .prop_word("modulation")
+                .map(|(w, _)| w.to_string())
+        });
         Some(Population {
             id,
             name,
@@ -480,7 +747,14 @@ impl<'m> Compiler<'m> {
         })
     }
 
-    fn projection(&mut self, d: &Decl, id: u32, pops: &[Population], index: &BTreeMap<String, usize>, dt: f64) -> Option<Projection> {
+    fn projection(
+        &mut self,
+        d: &Decl,
+        id: u32,
+        pops: &[Population],
+        index: &BTreeMap<String, usize>,
+        dt: f64,
+    ) -> Option<Projection> {
         let from = d.item.from.as_ref()?;
         let to = d.item.to.as_ref()?;
         let pre = &pops[*index.get(&from.name)?];
@@ -495,7 +769,10 @@ impl<'m> Compiler<'m> {
             match (pre.shape, post.shape) {
                 (Some(a), Some(b)) if a == b => {}
                 (a, b) => {
-                    let show = |s: Option<[u64; 2]>| s.map(|[r, c]| format!("{r} × {c}")).unwrap_or_else(|| "not a grid".into());
+                    let show = |s: Option<[u64; 2]>| {
+                        s.map(|[r, c]| format!("{r} × {c}"))
+                            .unwrap_or_else(|| "not a grid".into())
+                    };
                     self.error("E206", format!("a grid neighbourhood between `{}` ({}) and `{}` ({})", pre.name, show(a), post.name, show(b)), d.file, d.prop("connect").map(|e| e.span).unwrap_or(d.item.keyword_span), "needs two grids of the same shape")
                         .help = Some("give both populations the same rows and cols, or use fixed_probability / fixed_indegree".into());
                 }
@@ -505,27 +782,51 @@ impl<'m> Compiler<'m> {
             Some(e) => self.instance(d.file, e, Kind::Synapse, "`synapse`")?.0,
             None => default_instance(Kind::Synapse, "delta")?,
         };
-        let conductance = matches!(synapse.params.get("mode"), Some(Value::Text(m)) if m == "conductance");
+        let conductance =
+            matches!(synapse.params.get("mode"), Some(Value::Text(m)) if m == "conductance");
         if conductance && !post_entry.traits.conductance {
-            self.error("E206", format!("a conductance synapse onto `{}`, a {} population", post.name, post_entry.name), d.file, d.prop("synapse").map(|e| e.span).unwrap_or(d.item.keyword_span), "this model has no reversal potentials")
-                .help = Some(if post_entry.traits.rate {
-                    "rate units take current-like (dimensionless) input: use mode: current".into()
-                } else {
-                    "use a current synapse, or a conductance-based model such as lif_cond".into()
-                });
+            self.error(
+                "E206",
+                format!(
+                    "a conductance synapse onto `{}`, a {} population",
+                    post.name, post_entry.name
+                ),
+                d.file,
+                d.prop("synapse")
+                    .map(|e| e.span)
+                    .unwrap_or(d.item.keyword_span),
+                "this model has no reversal potentials",
+            )
+            .help = Some(if post_entry.traits.rate {
+                "rate units take current-like (dimensionless) input: use mode: current".into()
+            } else {
+                "use a current synapse, or a conductance-based model such as lif_cond".into()
+            });
         }
         let weight_dims: &[Dimension] = if conductance {
             &[Dimension::CONDUCTANCE]
         } else if post_entry.traits.rate {
             &[Dimension::DIMENSIONLESS]
         } else {
-            &[Dimension::VOLTAGE, Dimension::CURRENT, Dimension::DIMENSIONLESS]
+            &[
+                Dimension::VOLTAGE,
+                Dimension::CURRENT,
+                Dimension::DIMENSIONLESS,
+            ]
         };
         let weight = match d.prop("weight") {
             Some(e) => self.weight(d.file, e, weight_dims)?,
             None => {
-                self.error("E203", format!("flow `{}` has no `weight`", d.name()), d.file, d.item.keyword_span, "no weight")
-                    .help = Some("write e.g. `weight = 0.5 mV` (or `normal(mean: 0.5 mV, sd: 0.1 mV)`)".into());
+                self.error(
+                    "E203",
+                    format!("flow `{}` has no `weight`", d.name()),
+                    d.file,
+                    d.item.keyword_span,
+                    "no weight",
+                )
+                .help = Some(
+                    "write e.g. `weight = 0.5 mV` (or `normal(mean: 0.5 mV, sd: 0.1 mV)`)".into(),
+                );
                 return None;
             }
         };
@@ -535,7 +836,13 @@ impl<'m> Compiler<'m> {
                 _ => {
                     let v = self.quantity(d.file, e, Dimension::TIME, "delay")?;
                     if v < 0.0 {
-                        self.error("E205", "a delay cannot be negative", d.file, e.span, "negative delay");
+                        self.error(
+                            "E205",
+                            "a delay cannot be negative",
+                            d.file,
+                            e.span,
+                            "negative delay",
+                        );
                     } else if v + 1e-15 < dt {
                         self.diags.push(
                             Diagnostic::warning("W210", format!("delay {:.4} ms is below the time step {:.4} ms", v * 1e3, dt * 1e3))
@@ -551,7 +858,13 @@ impl<'m> Compiler<'m> {
         let modulatory = matches!(d.prop_word("kind"), Some(("modulatory", _)));
         let sign = match &weight {
             Value::Real(v) => *v,
-            Value::Law(l) => l.params.get("mean").or(l.params.get("low")).or(l.params.get("value")).copied().unwrap_or(0.0),
+            Value::Law(l) => l
+                .params
+                .get("mean")
+                .or(l.params.get("low"))
+                .or(l.params.get("value"))
+                .copied()
+                .unwrap_or(0.0),
             _ => 0.0,
         };
         let effect = if modulatory || pre.modulation.as_deref() == Some("Modulatory") {
@@ -562,7 +875,9 @@ impl<'m> Compiler<'m> {
             Effect::Excitatory
         };
         let plasticity = match d.prop("learning") {
-            Some(e) => self.instance(d.file, e, Kind::Learning, "`learning`").map(|(i, _, _)| i),
+            Some(e) => self
+                .instance(d.file, e, Kind::Learning, "`learning`")
+                .map(|(i, _, _)| i),
             None => post
                 .learning
                 .as_ref()
@@ -574,8 +889,18 @@ impl<'m> Compiler<'m> {
             && p.kind.contains("stdp")
             && (pre_entry.traits.rate || post_entry.traits.rate)
         {
-            self.error("E206", format!("{} between rate units (`{}` -> `{}`)", p.kind, pre.name, post.name), d.file, d.item.keyword_span, "STDP needs spike times on both sides")
-                .help = Some("use a gradient or energy-based rule (bptt, ep, rtrl) for rate units".into());
+            self.error(
+                "E206",
+                format!(
+                    "{} between rate units (`{}` -> `{}`)",
+                    p.kind, pre.name, post.name
+                ),
+                d.file,
+                d.item.keyword_span,
+                "STDP needs spike times on both sides",
+            )
+            .help =
+                Some("use a gradient or energy-based rule (bptt, ep, rtrl) for rate units".into());
         }
         Some(Projection {
             id,
@@ -595,11 +920,21 @@ impl<'m> Compiler<'m> {
     fn weight(&mut self, file: FileId, e: &Expr, dims: &[Dimension]) -> Option<Value> {
         // Take the dimension from the written unit (of the number, or of the
         // law's first quantity), then check it is one the synapse accepts.
-        let first_unit = first_number(e).and_then(|n| n.unit.as_ref()).and_then(|u| bra_units::parse_unit(&u.text).ok());
-        let dim = first_unit.map(|u| u.dim).unwrap_or(Dimension::DIMENSIONLESS);
+        let first_unit = first_number(e)
+            .and_then(|n| n.unit.as_ref())
+            .and_then(|u| bra_units::parse_unit(&u.text).ok());
+        let dim = first_unit
+            .map(|u| u.dim)
+            .unwrap_or(Dimension::DIMENSIONLESS);
         if !dims.contains(&dim) {
-            let want: Vec<String> = dims.iter().map(|d| d.name().unwrap_or("?").to_string()).collect();
-            let at = first_number(e).and_then(|n| n.unit.as_ref()).map(|u| u.span).unwrap_or(e.span);
+            let want: Vec<String> = dims
+                .iter()
+                .map(|d| d.name().unwrap_or("?").to_string())
+                .collect();
+            let at = first_number(e)
+                .and_then(|n| n.unit.as_ref())
+                .map(|u| u.span)
+                .unwrap_or(e.span);
             self.error("E204", format!("a weight here must be a {}", want.join(" or a ")), file, at, format!("this is a {}", dim.name().unwrap_or("quantity of another dimension")))
                 .help = Some("conductance synapses take nS; current synapses take mV (a jump of the membrane potential) or pA; rate units take plain numbers".into());
             return None;
@@ -610,29 +945,62 @@ impl<'m> Compiler<'m> {
         }
     }
 
-    fn input(&mut self, d: &Decl, id: u32, pops: &[Population], index: &BTreeMap<String, usize>) -> Option<Input> {
+    fn input(
+        &mut self,
+        d: &Decl,
+        id: u32,
+        pops: &[Population],
+        index: &BTreeMap<String, usize>,
+    ) -> Option<Input> {
         let to = d.item.to.as_ref()?;
         let target = &pops[*index.get(&to.name)?];
         let source_expr = d.prop("source").or_else(|| {
             d.item.entries().iter().find_map(|e| match e {
-                bra_syntax::ast::Entry::Bare(x @ Expr { kind: ExprKind::Call(_), .. }) => Some(x),
+                bra_syntax::ast::Entry::Bare(
+                    x @ Expr {
+                        kind: ExprKind::Call(_),
+                        ..
+                    },
+                ) => Some(x),
                 _ => None,
             })
         });
         let Some(source_expr) = source_expr else {
-            self.error("E208", format!("stimulus `{}` names no source", d.name()), d.file, d.name_span(), "no source")
-                .help = Some("write e.g. `stimulus cue -> EC2 { poisson(rate: 20 Hz) }`".into());
+            self.error(
+                "E208",
+                format!("stimulus `{}` names no source", d.name()),
+                d.file,
+                d.name_span(),
+                "no source",
+            )
+            .help = Some("write e.g. `stimulus cue -> EC2 { poisson(rate: 20 Hz) }`".into());
             return None;
         };
-        let (source, entry, _) = self.instance(d.file, source_expr, Kind::Neuron, "a stimulus source")?;
+        let (source, entry, _) =
+            self.instance(d.file, source_expr, Kind::Neuron, "a stimulus source")?;
         if !entry.traits.source {
-            self.error("E206", format!("`{}` is not a source model", entry.name), d.file, source_expr.span, "a stimulus needs a source")
-                .help = Some("sources: poisson, spike_times, current_source".into());
+            self.error(
+                "E206",
+                format!("`{}` is not a source model", entry.name),
+                d.file,
+                source_expr.span,
+                "a stimulus needs a source",
+            )
+            .help = Some("sources: poisson, spike_times, current_source".into());
             return None;
         }
         let spiking = entry.traits.spiking;
         let weight = match (spiking, d.prop("weight")) {
-            (true, Some(e)) => Some(self.weight(d.file, e, &[Dimension::VOLTAGE, Dimension::CURRENT, Dimension::CONDUCTANCE, Dimension::DIMENSIONLESS])?),
+            (true, Some(e)) => Some(self.weight(
+                d.file,
+                e,
+                &[
+                    Dimension::VOLTAGE,
+                    Dimension::CURRENT,
+                    Dimension::CONDUCTANCE,
+                    Dimension::DIMENSIONLESS,
+                ],
+            )?),
             (true, None) => Some(Value::Real(1e-3)),
             (false, _) => None,
         };
@@ -664,8 +1032,14 @@ impl<'m> Compiler<'m> {
         let sim = sim.clone();
         if let Some(extra) = self.model.simulations.get(1) {
             let (f, s) = (extra.file, extra.item.keyword_span);
-            self.error("E208", "more than one `simulate` block", f, s, "second simulate block")
-                .help = Some("keep one simulate block per spec".into());
+            self.error(
+                "E208",
+                "more than one `simulate` block",
+                f,
+                s,
+                "second simulate block",
+            )
+            .help = Some("keep one simulate block per spec".into());
         }
         let duration = sim
             .prop("duration")
@@ -675,20 +1049,45 @@ impl<'m> Compiler<'m> {
             .prop("dt")
             .and_then(|e| self.quantity(sim.file, e, Dimension::TIME, "dt"))
             .unwrap_or(DEFAULT_DT);
-        if dt <= 0.0 || dt > 0.01 {
-            if let Some(e) = sim.prop("dt") {
-                self.error("E205", "dt must be above 0 and at most 10 ms", sim.file, e.span, "out of range");
-            }
+        if (dt <= 0.0 || dt > 0.01)
+            && let Some(e) = sim.prop("dt")
+        {
+            self.error(
+                "E205",
+                "dt must be above 0 and at most 10 ms",
+                sim.file,
+                e.span,
+                "out of range",
+            );
         }
-        if duration <= 0.0 {
-            if let Some(e) = sim.prop("duration") {
-                self.error("E205", "the duration must be positive", sim.file, e.span, "out of range");
-            }
+        if duration <= 0.0
+            && let Some(e) = sim.prop("duration")
+        {
+            self.error(
+                "E205",
+                "the duration must be positive",
+                sim.file,
+                e.span,
+                "out of range",
+            );
         }
         let seed = match sim.prop("seed").map(|e| (&e.kind, e.span)) {
-            Some((ExprKind::Number(n), _)) if n.unit.is_none() && n.value >= 0.0 && n.value.fract() == 0.0 && n.value < 1.8e19 => n.value as u64,
+            Some((ExprKind::Number(n), _))
+                if n.unit.is_none()
+                    && n.value >= 0.0
+                    && n.value.fract() == 0.0
+                    && n.value < 1.8e19 =>
+            {
+                n.value as u64
+            }
             Some((_, span)) => {
-                self.error("E207", "the seed is a whole number ≥ 0", sim.file, span, "not a seed");
+                self.error(
+                    "E207",
+                    "the seed is a whole number ≥ 0",
+                    sim.file,
+                    span,
+                    "not a seed",
+                );
                 DEFAULT_SEED
             }
             None => DEFAULT_SEED,
@@ -715,7 +1114,16 @@ impl<'m> Compiler<'m> {
         };
         for item in items {
             let ExprKind::Call(call) = &item.kind else {
-                self.error("E210", format!("a recording is written `spikes(A, B)` or `v(A[0..10])`, found {}", describe(item)), sim.file, item.span, "not a recording");
+                self.error(
+                    "E210",
+                    format!(
+                        "a recording is written `spikes(A, B)` or `v(A[0..10])`, found {}",
+                        describe(item)
+                    ),
+                    sim.file,
+                    item.span,
+                    "not a recording",
+                );
                 continue;
             };
             let variable = call.callee.name.clone();
@@ -723,20 +1131,36 @@ impl<'m> Compiler<'m> {
                 let (name_id, range) = match &arg.value.kind {
                     ExprKind::Ident(i) => (i, None),
                     ExprKind::Index(base, idx) => match (&base.kind, &idx.kind) {
-                        (ExprKind::Ident(i), ExprKind::Range(lo, hi)) => (i, Some((lo.as_deref(), hi.as_deref(), idx.span))),
-                        (ExprKind::Ident(i), ExprKind::Number(_)) => (i, Some((Some(idx.as_ref()), None, idx.span))),
+                        (ExprKind::Ident(i), ExprKind::Range(lo, hi)) => {
+                            (i, Some((lo.as_deref(), hi.as_deref(), idx.span)))
+                        }
+                        (ExprKind::Ident(i), ExprKind::Number(_)) => {
+                            (i, Some((Some(idx.as_ref()), None, idx.span)))
+                        }
                         _ => {
                             self.error("E210", "expected a component, or a component with a range such as `CA1[0..10]`", sim.file, arg.value.span, "not a population");
                             continue;
                         }
                     },
                     _ => {
-                        self.error("E210", "expected a component name", sim.file, arg.value.span, "not a population");
+                        self.error(
+                            "E210",
+                            "expected a component name",
+                            sim.file,
+                            arg.value.span,
+                            "not a population",
+                        );
                         continue;
                     }
                 };
                 let Some(&pi) = index.get(&name_id.name) else {
-                    self.error("E101", format!("no component named `{}`", name_id.name), sim.file, name_id.span, "recorded here, but not declared");
+                    self.error(
+                        "E101",
+                        format!("no component named `{}`", name_id.name),
+                        sim.file,
+                        name_id.span,
+                        "recorded here, but not declared",
+                    );
                     continue;
                 };
                 let pop = &pops[pi];
@@ -748,23 +1172,46 @@ impl<'m> Compiler<'m> {
                     (_, None) => false,
                 };
                 if !ok {
-                    self.error("E210", format!("`{}` cannot record `{variable}`", pop.name), sim.file, call.callee.span, format!("{} has no `{variable}`", pop.model.kind));
+                    self.error(
+                        "E210",
+                        format!("`{}` cannot record `{variable}`", pop.name),
+                        sim.file,
+                        call.callee.span,
+                        format!("{} has no `{variable}`", pop.model.kind),
+                    );
                     continue;
                 }
                 let indices = match range {
                     None => None,
                     Some((lo, hi, span)) => {
                         let num = |e: Option<&Expr>| match e.map(|e| &e.kind) {
-                            Some(ExprKind::Number(n)) if n.value >= 0.0 && n.value.fract() == 0.0 => Some(n.value as u64),
+                            Some(ExprKind::Number(n))
+                                if n.value >= 0.0 && n.value.fract() == 0.0 =>
+                            {
+                                Some(n.value as u64)
+                            }
                             _ => None,
                         };
                         let start = lo.map_or(Some(0), |e| num(Some(e))).unwrap_or(0);
                         let end = match (lo, hi) {
-                            (Some(_), None) if !matches!(call.args.first().map(|a| &a.value.kind), Some(ExprKind::Index(_, i)) if matches!(i.kind, ExprKind::Range(..))) => start + 1,
-                            _ => hi.map_or(Some(pop.size), |e| num(Some(e))).unwrap_or(pop.size),
+                            (Some(_), None) if !matches!(call.args.first().map(|a| &a.value.kind), Some(ExprKind::Index(_, i)) if matches!(i.kind, ExprKind::Range(..))) => {
+                                start + 1
+                            }
+                            _ => hi
+                                .map_or(Some(pop.size), |e| num(Some(e)))
+                                .unwrap_or(pop.size),
                         };
                         if start >= end || end > pop.size {
-                            self.error("E205", format!("neurons {start}..{end} are not in `{}` (size {})", pop.name, pop.size), sim.file, span, "out of range");
+                            self.error(
+                                "E205",
+                                format!(
+                                    "neurons {start}..{end} are not in `{}` (size {})",
+                                    pop.name, pop.size
+                                ),
+                                sim.file,
+                                span,
+                                "out of range",
+                            );
                             continue;
                         }
                         Some([start, end])
@@ -794,12 +1241,16 @@ fn real_value(p: &catalog::Param, v: f64) -> Value {
     match p.ty {
         ParamType::Int => Value::Int(v as i64),
         ParamType::Bool => Value::Bool(v != 0.0),
-        ParamType::Choice(opts) => Value::Text(opts.get(v as usize).copied().unwrap_or("").to_string()),
+        ParamType::Choice(opts) => {
+            Value::Text(opts.get(v as usize).copied().unwrap_or("").to_string())
+        }
         _ => {
             let scale = if p.unit.is_empty() || p.unit == "same" {
                 1.0
             } else {
-                bra_units::parse_unit(p.unit).map(|u| u.scale).unwrap_or(1.0)
+                bra_units::parse_unit(p.unit)
+                    .map(|u| u.scale)
+                    .unwrap_or(1.0)
             };
             Value::Real(v * scale)
         }

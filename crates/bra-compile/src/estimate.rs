@@ -12,14 +12,14 @@ pub const BYTES_PER_PLASTIC_SYNAPSE: u64 = 16;
 /// State variables each neuron model keeps per neuron (f64 each), for the estimate.
 pub fn state_vars(model: &str) -> u64 {
     match model {
-        "lif" => 4,         // v, refractory countdown, i_ex, i_in
-        "lif_cond" => 4,    // v, refractory, g_ex, g_in
+        "lif" => 4,                       // v, refractory countdown, i_ex, i_in
+        "lif_cond" => 4,                  // v, refractory, g_ex, g_in
         "izhikevich" | "gain_sheet" => 4, // v, u, i_ex, i_in
-        "hh" => 6,          // v, m, h, n, i_ex, i_in
-        "adex" => 5,        // v, w, refractory, i_ex, i_in
-        "meta_neuron" => 5, // v, threshold, gain, tau, trace
-        "rate" => 2,        // x, r
-        "ssm" => 16,        // a diagonal state per unit
+        "hh" => 6,                        // v, m, h, n, i_ex, i_in
+        "adex" => 5,                      // v, w, refractory, i_ex, i_in
+        "meta_neuron" => 5,               // v, threshold, gain, tau, trace
+        "rate" => 2,                      // x, r
+        "ssm" => 16,                      // a diagonal state per unit
         "poisson" | "spike_times" | "current_source" => 1,
         _ => 4,
     }
@@ -105,7 +105,10 @@ pub fn estimate(net: &Network) -> Estimate {
                 let r = get("radius").unwrap_or(1.0);
                 let per = (std::f64::consts::PI * r * r).max(1.0).min(n_pre);
                 let side = 2 * (r.ceil() as u64) + 1;
-                (per * n_post, (side * side).min(pre.size).saturating_mul(post.size))
+                (
+                    per * n_post,
+                    (side * side).min(pre.size).saturating_mul(post.size),
+                )
             }
             _ => (n_pre * n_post, all),
         };
@@ -141,7 +144,9 @@ pub fn human_bytes(b: u64) -> String {
 /// Parse a budget such as `8GiB`, `512 MiB`, `2GB`, `1000000`.
 pub fn parse_bytes(s: &str) -> Option<u64> {
     let s = s.trim();
-    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(s.len());
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
     let (num, unit) = s.split_at(split);
     let v: f64 = num.parse().ok()?;
     let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {

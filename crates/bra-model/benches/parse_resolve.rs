@@ -12,13 +12,17 @@ fn parse_resolve(c: &mut Criterion) {
     for scale in [1usize, 2, 4] {
         let text = bra_model::synth::generate(scale);
         group.throughput(Throughput::Bytes(text.len() as u64));
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{scale}x")), &text, |b, text| {
-            b.iter(|| {
-                let loaded = bra_model::load_str("syn.bra", black_box(text));
-                let model = bra_model::Model::build(loaded.sources, &loaded.files);
-                black_box(model.flows.len())
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{scale}x")),
+            &text,
+            |b, text| {
+                b.iter(|| {
+                    let loaded = bra_model::load_str("syn.bra", black_box(text));
+                    let model = bra_model::Model::build(loaded.sources, &loaded.files);
+                    black_box(model.flows.len())
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -55,18 +55,7 @@ pub fn is_yaml(path: &Path) -> bool {
 /// Parse text as `.bra` or YAML (by the path's extension).
 pub fn parse_text(path: &Path, text: &str, id: FileId) -> (File, Vec<Diagnostic>) {
     if is_yaml(path) {
-        // TODO(yaml): switch to bra_syntax::yaml::parse_yaml once it lands.
-        let _ = text;
-        (
-            File::default(),
-            vec![
-                Diagnostic::error("E020", "YAML specs are not supported yet").with_primary(
-                    id,
-                    Span::new(0, 0),
-                    "",
-                ),
-            ],
-        )
+        bra_syntax::yaml::parse_yaml(text, id)
     } else {
         bra_syntax::parse(text, id)
     }
@@ -77,7 +66,7 @@ fn decode(
     bytes: Vec<u8>,
     sources: &mut Sources,
     path: &str,
-) -> Result<(FileId, String), Diagnostic> {
+) -> Result<(FileId, String), Box<Diagnostic>> {
     match String::from_utf8(bytes) {
         Ok(mut text) => {
             if text.starts_with('\u{feff}') {
@@ -93,13 +82,15 @@ fn decode(
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
             // Map the byte offset into the lossy text (identical up to `at`).
             let id = sources.add(path, lossy);
-            Err(Diagnostic::error("E001", "file is not valid UTF-8")
-                .with_primary(
-                    id,
-                    Span::new(at, at + 1),
-                    format!("invalid byte at offset {at}"),
-                )
-                .with_help("save the file as UTF-8 text; bra specs are plain text"))
+            Err(Box::new(
+                Diagnostic::error("E001", "file is not valid UTF-8")
+                    .with_primary(
+                        id,
+                        Span::new(at, at + 1),
+                        format!("invalid byte at offset {at}"),
+                    )
+                    .with_help("save the file as UTF-8 text; bra specs are plain text"),
+            ))
         }
     }
 }
@@ -128,7 +119,7 @@ pub fn load(root: &Path) -> Loaded {
     let (id, text) = match decode(bytes, &mut loaded.sources, &display) {
         Ok(r) => r,
         Err(d) => {
-            loaded.diagnostics.push(d);
+            loaded.diagnostics.push(*d);
             return loaded;
         }
     };
@@ -238,7 +229,7 @@ fn load_file(
                 stack.pop();
                 names.pop();
             }
-            Err(d) => loaded.diagnostics.push(d),
+            Err(d) => loaded.diagnostics.push(*d),
         }
     }
 }

@@ -23,10 +23,16 @@ pub fn generate(scale: usize) -> String {
         s,
         "project SYN \"synthetic scaling spec\" {{\n  bra_version = \"2.2\", taxon = Rat\n  tlf = \"propagate activity\"\n  roi = [Net]\n}}\n"
     );
-    let _ = writeln!(s, "reference syn2026 {{ doi = \"10.0000/synthetic\", type = Article }}\n");
+    let _ = writeln!(
+        s,
+        "reference syn2026 {{ doi = \"10.0000/synthetic\", type = Article }}\n"
+    );
     let glu = "uniform, transmitter = Glutamate, modulation = Excitatory, source = makeshift";
     let _ = writeln!(s, "circuit In {{ {glu} }}\ncircuit Out {{ {glu} }}");
-    let _ = writeln!(s, "circuit Net \"synthetic network\" {{\n  source = collection");
+    let _ = writeln!(
+        s,
+        "circuit Net \"synthetic network\" {{\n  source = collection"
+    );
     for i in 0..n {
         let _ = writeln!(s, "  circuit C{i} {{ {glu}, size = 1000 }}");
     }
@@ -75,7 +81,9 @@ pub fn generate(scale: usize) -> String {
         roots.join(", ")
     );
     for g in 0..groups {
-        let parts: Vec<String> = (g * 100..((g + 1) * 100).min(n)).map(|i| format!("C{i}")).collect();
+        let parts: Vec<String> = (g * 100..((g + 1) * 100).min(n))
+            .map(|i| format!("C{i}"))
+            .collect();
         let _ = writeln!(s, "function g{g} {{ parts = [{}] }}", parts.join(", "));
     }
     s
@@ -89,7 +97,11 @@ mod tests {
     fn the_synthetic_spec_has_the_promised_size_and_resolves() {
         let text = generate(1);
         let loaded = crate::load_str("syn.bra", &text);
-        assert!(loaded.diagnostics.is_empty(), "{:?}", loaded.diagnostics.first());
+        assert!(
+            loaded.diagnostics.is_empty(),
+            "{:?}",
+            loaded.diagnostics.first()
+        );
         let model = crate::Model::build(loaded.sources, &loaded.files);
         assert_eq!(model.circuits.len(), CIRCUITS + 3);
         assert_eq!(model.components.len(), CIRCUITS);

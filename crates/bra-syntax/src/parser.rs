@@ -588,11 +588,14 @@ fn unit(i: In) -> Result<Option<(In, UnitText)>, nom::Err<PErr>> {
 
 fn expr(i: In) -> PResult<Expr> {
     let (mut i, mut lhs) = postfix(i)?;
+    // A product chain nests left in the tree: cap its length like any nesting.
+    let mut guards = Vec::new();
     loop {
         let (j, _) = ws(i)?;
         if !starts(&j, "*") {
             return Ok((i, lhs));
         }
+        guards.push(Depth::enter(&j)?);
         let (j, _) = symbol(j, "*")?;
         let (j, _) = ws(j)?;
         let (j, rhs) = commit(postfix(j))?;
@@ -607,8 +610,10 @@ fn expr(i: In) -> PResult<Expr> {
 
 fn postfix(i: In) -> PResult<Expr> {
     let (mut i, mut base) = primary(i)?;
+    // Each index nests the tree one level deeper: hold a level per index.
+    let mut guards = Vec::new();
     while starts(&i, "[") {
-        let _d = Depth::enter(&i)?;
+        guards.push(Depth::enter(&i)?);
         let open = Span::new(off(&i), off(&i) + 1);
         let (j, _) = symbol(i, "[")?;
         let (j, _) = ws(j)?;
@@ -866,13 +871,8 @@ fn item(i: In) -> PResult<Item> {
                     .help("write `use \"anatomy.bra\"`; the path is relative to this file")
                 })
             }))?;
-            let mut end = off(&k);
+            let end = off(&k);
             j = k;
-            let (k, _) = ws_inline(j)?;
-            if starts(&k, ";") {
-                j = advance(k, 1);
-                end = off(&j);
-            }
             it.title = Some(path);
             it.span = Span::new(start, end);
             return Ok((j, it));
@@ -918,16 +918,16 @@ fn item(i: In) -> PResult<Item> {
         }
     }
     let mut end = off(&j);
-    // Optional title.
-    let (k, _) = ws(j)?;
+    // Optional title, on the header's line.
+    let (k, _) = ws_inline(j)?;
     if starts(&k, "\"") {
         let (k2, title) = string(k)?;
         end = off(&k2);
         it.title = Some(title);
         j = k2;
     }
-    // Optional (or required) block.
-    let (k, _) = ws(j)?;
+    // Optional (or required) block, opened on the header's line.
+    let (k, _) = ws_inline(j)?;
     if starts(&k, "{") {
         let (k2, body) = block(k)?;
         end = off(&k2);
@@ -1038,8 +1038,9 @@ fn entry(i: In) -> PResult<Entry> {
             return Ok((k, Entry::Property(Property { key, value, span })));
         }
     }
-    if let Ok((_, (word, _))) = raw_name(i)
+    if let Ok((after, (word, _))) = raw_name(i)
         && ItemKind::from_keyword(&word).is_some()
+        && !starts(&after, "(")
     {
         let (j, it) = item(i)?;
         return Ok((j, Entry::Item(it)));
@@ -1078,6 +1079,11 @@ pub fn parse(text: &str, file: FileId) -> (File, Vec<Diagnostic>) {
         };
         if i.fragment().is_empty() {
             break;
+        }
+        if starts(&i, ";") {
+            // `use "a.bra";` — a separator after a top-level item.
+            input = advance(i, 1);
+            continue;
         }
         if errors.len() >= MAX_ERRORS {
             errors.push(

@@ -190,9 +190,13 @@ fn snapshot_of_a_messy_file() {
 
 #[test]
 fn long_products_and_slices_print_without_deep_recursion() {
-    // `*` and `[…]` chain without a nesting limit; the printer and the YAML
-    // loader walk such chains in loops (10 000 links overflowed a recursive printer).
-    let n = 10_000;
+    // `*` and `[…]` chains nest the tree; the parser caps them at
+    // MAX_DEPTH (a 10 000-link chain is E006), and within the cap the
+    // printer and the YAML loader print them exactly.
+    let long = format!("simulate {{ x = {} }}\n", vec!["a"; 10_000].join(" * "));
+    let (_, errors) = bra_syntax::parse(&long, FileId(0));
+    assert_eq!(errors.first().map(|e| e.code.as_str()), Some("E006"));
+    let n = 40;
     let text = format!(
         "simulate {{ x = {}, y = v{} }}\n",
         vec!["a"; n].join(" * "),

@@ -145,3 +145,22 @@ proptest! {
         spans_in_bounds(&text);
     }
 }
+
+#[test]
+fn header_parts_stay_on_the_header_line() {
+    // A nested item without a block does not take the next line's string or block.
+    let (file, errors) = parse("circuit P {\n  circuit C\n  \"loose\"\n}\n", FileId(0));
+    assert!(errors.is_empty(), "{errors:#?}");
+    let p = &file.items[0];
+    assert_eq!(p.entries().len(), 2);
+    assert!(p.children().next().is_some_and(|c| c.title.is_none()));
+    // `;` after a nested use is a separator; a keyword may be a callee.
+    let (_, errors) = parse(
+        "circuit P { use \"a.bra\"; b = 1 }\nuse \"b.bra\";\n",
+        FileId(0),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    let (file, errors) = parse("component A { circuit(x) }\n", FileId(0));
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(matches!(file.items[0].entries()[0], Entry::Bare(_)));
+}

@@ -148,7 +148,9 @@ impl Entry {
     }
     /// The preset with this name (case-insensitive).
     pub fn preset(&self, name: &str) -> Option<&'static Preset> {
-        self.presets.iter().find(|p| p.name.eq_ignore_ascii_case(name))
+        self.presets
+            .iter()
+            .find(|p| p.name.eq_ignore_ascii_case(name))
     }
 }
 
