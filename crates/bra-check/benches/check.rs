@@ -20,9 +20,11 @@ fn check(c: &mut Criterion) {
             "the synthetic spec checks clean: {:?}",
             diags.iter().find(|d| d.is_error())
         );
-        group.bench_with_input(BenchmarkId::from_parameter(format!("{scale}x")), &model, |b, m| {
-            b.iter(|| black_box(bra_check::check(black_box(m)).len()))
-        });
+        group.bench_with_input(
+            BenchmarkId::from_parameter(format!("{scale}x")),
+            &model,
+            |b, m| b.iter(|| black_box(bra_check::check(black_box(m)).len())),
+        );
     }
     group.finish();
 }

@@ -55,6 +55,9 @@ fn the_synthetic_scaling_spec_checks_clean() {
     // The benchmark's input must be a realistic, clean architecture.
     let text = bra_model::synth::generate(1);
     let (_, diags) = check(&text);
-    let bad: Vec<_> = diags.iter().filter(|d| d.severity >= bra_syntax::Severity::Warning).collect();
+    let bad: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity >= bra_syntax::Severity::Warning)
+        .collect();
     assert!(bad.is_empty(), "{:#?}", bad.first());
 }

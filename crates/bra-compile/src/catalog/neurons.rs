@@ -20,6 +20,9 @@ use bra_units::Dimension;
 /// Open upper (or, negated, lower) end of a range.
 pub const INF: f64 = f64::INFINITY;
 
+/// Open lower end of a range.
+pub const NEG_INF: f64 = f64::NEG_INFINITY;
+
 /// Lower end of a range meaning "strictly greater than zero".
 pub const POS: f64 = f64::MIN_POSITIVE;
 
@@ -163,9 +166,6 @@ pub const fn same(
     }
 }
 
-/// Open lower end of a range.
-pub const NEG_INF: f64 = f64::NEG_INFINITY;
-
 /// Traits of an entry that is not a neuron (synapses, connectors, …).
 pub const NO_TRAITS: Traits = Traits {
     spiking: false,
@@ -188,29 +188,33 @@ const SPIKING_COND: Traits = Traits {
 };
 
 // ---------------------------------------------------------------- references
+//
+// Those marked `pub(super)` are cited by other entry files too.
 
 const LAPICQUE: &str = "Lapicque L (1907). Recherches quantitatives sur l'excitation électrique des nerfs traitée comme une polarisation. J Physiol Pathol Gen 9:620–635. English translation: Brunel N, van Rossum MCW (2007), Biol Cybern 97:341–349, doi:10.1007/s00422-007-0189-6";
-const ROTTER_DIESMANN: &str = "Rotter S, Diesmann M (1999). Exact digital simulation of time-invariant linear systems with applications to neuronal modeling. Biol Cybern 81(5-6):381–402. doi:10.1007/s004220050570";
-const BRETTE_2007: &str = "Brette R, Rudolph M, Carnevale T, et al. (2007). Simulation of networks of spiking neurons: a review of tools and strategies. J Comput Neurosci 23(3):349–398. doi:10.1007/s10827-007-0038-6";
-const VOGELS_ABBOTT: &str = "Vogels TP, Abbott LF (2005). Signal propagation and logic gating in networks of integrate-and-fire neurons. J Neurosci 25(46):10786–10795. doi:10.1523/JNEUROSCI.3508-05.2005";
+pub(super) const ROTTER_DIESMANN: &str = "Rotter S, Diesmann M (1999). Exact digital simulation of time-invariant linear systems with applications to neuronal modeling. Biol Cybern 81(5-6):381–402. doi:10.1007/s004220050570";
+pub(super) const BRETTE_2007: &str = "Brette R, Rudolph M, Carnevale T, et al. (2007). Simulation of networks of spiking neurons: a review of tools and strategies. J Comput Neurosci 23(3):349–398. doi:10.1007/s10827-007-0038-6";
+pub(super) const VOGELS_ABBOTT: &str = "Vogels TP, Abbott LF (2005). Signal propagation and logic gating in networks of integrate-and-fire neurons. J Neurosci 25(46):10786–10795. doi:10.1523/JNEUROSCI.3508-05.2005";
 const STIMBERG: &str = "Stimberg M, Brette R, Goodman DFM (2019). Brian 2, an intuitive and efficient neural simulator. eLife 8:e47314. doi:10.7554/eLife.47314";
 const IZHIKEVICH_2003: &str = "Izhikevich EM (2003). Simple model of spiking neurons. IEEE Trans Neural Netw 14(6):1569–1572. doi:10.1109/TNN.2003.820440";
 const IZHIKEVICH_2004: &str = "Izhikevich EM (2004). Which model to use for cortical spiking neurons? IEEE Trans Neural Netw 15(5):1063–1070. doi:10.1109/TNN.2004.832719";
-const HOOPER: &str = "Hooper GKR (2025). The GAIN model: a nature-inspired neural network framework based on an adaptation of the Izhikevich model. arXiv:2506.04247. doi:10.48550/arXiv.2506.04247";
+pub(super) const HOOPER: &str = "Hooper GKR (2025). The GAIN model: a nature-inspired neural network framework based on an adaptation of the Izhikevich model. arXiv:2506.04247. doi:10.48550/arXiv.2506.04247";
 const HODGKIN_HUXLEY: &str = "Hodgkin AL, Huxley AF (1952). A quantitative description of membrane current and its application to conduction and excitation in nerve. J Physiol 117(4):500–544. doi:10.1113/jphysiol.1952.sp004764";
 const RUSH_LARSEN: &str = "Rush S, Larsen H (1978). A practical algorithm for solving dynamic membrane equations. IEEE Trans Biomed Eng 25(4):389–392. doi:10.1109/TBME.1978.326270";
 const BRETTE_GERSTNER: &str = "Brette R, Gerstner W (2005). Adaptive exponential integrate-and-fire model as an effective description of neuronal activity. J Neurophysiol 94(5):3637–3642. doi:10.1152/jn.00686.2005";
 const NAUD: &str = "Naud R, Marcille N, Clopath C, Gerstner W (2008). Firing patterns in the adaptive exponential integrate-and-fire model. Biol Cybern 99(4-5):335–347. doi:10.1007/s00422-008-0264-7";
-const RUDNICKA: &str = "Rudnicka Z, Szczepanski J, Pregowska A (2025). Learning internal biological neuron parameters and complexity-based encoding for improved spiking neural networks performance. arXiv:2508.11674. doi:10.48550/arXiv.2508.11674";
+pub(super) const RUDNICKA: &str = "Rudnicka Z, Szczepanski J, Pregowska A (2025). Learning internal biological neuron parameters and complexity-based encoding for improved spiking neural networks performance. arXiv:2508.11674. doi:10.48550/arXiv.2508.11674";
 const JOLIVET: &str = "Jolivet R, Rauch A, Lüscher HR, Gerstner W (2006). Predicting spike timing of neocortical pyramidal neurons by simple threshold models. J Comput Neurosci 21(1):35–49. doi:10.1007/s10827-006-7074-5";
 const WILSON_COWAN: &str = "Wilson HR, Cowan JD (1972). Excitatory and inhibitory interactions in localized populations of model neurons. Biophys J 12(1):1–24. doi:10.1016/S0006-3495(72)86068-5";
 const HOPFIELD_1984: &str = "Hopfield JJ (1984). Neurons with graded response have collective computational properties like those of two-state neurons. PNAS 81(10):3088–3092. doi:10.1073/pnas.81.10.3088";
-const ERNOULT_2020: &str = "Ernoult M, Grollier J, Querlioz D, Bengio Y, Scellier B (2020). Continual weight updates and convolutional architectures for equilibrium propagation. arXiv:2005.04169. doi:10.48550/arXiv.2005.04169";
+pub(super) const ERNOULT_2020: &str = "Ernoult M, Grollier J, Querlioz D, Bengio Y, Scellier B (2020). Continual weight updates and convolutional architectures for equilibrium propagation. arXiv:2005.04169. doi:10.48550/arXiv.2005.04169";
 const GU_DAO: &str = "Gu A, Dao T (2023). Mamba: linear-time sequence modeling with selective state spaces. arXiv:2312.00752. doi:10.48550/arXiv.2312.00752";
 const S4D: &str = "Gu A, Gupta A, Goel K, Ré C (2022). On the parameterization and initialization of diagonal state space models. NeurIPS 2022. arXiv:2206.11893. doi:10.48550/arXiv.2206.11893";
-const BIM: &str = "Qin J (2024). Bio-Inspired Mamba: temporal locality and bioplausible learning in selective state space models. arXiv:2409.11263. doi:10.48550/arXiv.2409.11263";
+pub(super) const BIM: &str = "Qin J (2024). Bio-Inspired Mamba: temporal locality and bioplausible learning in selective state space models. arXiv:2409.11263. doi:10.48550/arXiv.2409.11263";
 const SOFTKY_KOCH: &str = "Softky WR, Koch C (1993). The highly irregular firing of cortical cells is inconsistent with temporal integration of random EPSPs. J Neurosci 13(1):334–350. doi:10.1523/JNEUROSCI.13-01-00334.1993";
-const SALMON: &str = "Salmon JK, Moraes MA, Dror RO, Shaw DE (2011). Parallel random numbers: as easy as 1, 2, 3. Proc SC'11. doi:10.1145/2063384.2063405";
+pub(super) const SALMON: &str = "Salmon JK, Moraes MA, Dror RO, Shaw DE (2011). Parallel random numbers: as easy as 1, 2, 3. Proc SC'11. doi:10.1145/2063384.2063405";
+pub(super) const BRUNEL: &str = "Brunel N (2000). Dynamics of sparsely connected networks of excitatory and inhibitory spiking neurons. J Comput Neurosci 8(3):183–208. doi:10.1023/A:1008925309027";
+pub(super) const GUTIG: &str = "Gütig R, Sompolinsky H (2006). The tempotron: a neuron that learns spike timing-based decisions. Nat Neurosci 9(3):420–428. doi:10.1038/nn1643";
 const NEST: &str = "Gewaltig MO, Diesmann M (2007). NEST (NEural Simulation Tool). Scholarpedia 2(4):1430. doi:10.4249/scholarpedia.1430";
 
 // ---------------------------------------------------------------- LIF
@@ -292,7 +296,7 @@ const LIF: Entry = Entry {
     name: "lif",
     aliases: &["iaf_psc"],
     kind: Kind::Neuron,
-    summary: "Leaky integrate-and-fire neuron with current-based input (NEST iaf_psc_*)",
+    summary: "Leaky integrate-and-fire neuron with current-based input (NEST iaf_psc_exp, iaf_psc_alpha)",
     doc: "Below threshold, tau_m dv/dt = -(v - v_rest) + R (I_syn + i_e) with R = tau_m / c_m. \
           When v reaches v_th the neuron spikes, v is reset to v_reset and held there for t_ref. \
           Synaptic input is what the flows' synapses deliver: by the convention of specs/ a weight \
@@ -341,7 +345,7 @@ const LIF: Entry = Entry {
                  alpha currents have closed-form propagators). There is no step-size error below \
                  threshold and the scheme is stable for any dt; threshold crossings are detected at \
                  the end of each step, so spike times lie on the dt grid. This is the scheme of \
-                 NEST's iaf_psc_* models, which keeps `bra export nest` comparable.",
+                 NEST's iaf_psc_exp and iaf_psc_alpha, which keeps `bra export nest` comparable.",
     references: &[LAPICQUE, ROTTER_DIESMANN, VOGELS_ABBOTT, BRETTE_2007],
     traits: SPIKING,
 };
@@ -350,7 +354,7 @@ const LIF_COND: Entry = Entry {
     name: "lif_cond",
     aliases: &["iaf_cond"],
     kind: Kind::Neuron,
-    summary: "Leaky integrate-and-fire neuron with conductance-based input (NEST iaf_cond_*)",
+    summary: "Leaky integrate-and-fire neuron with conductance-based input (NEST iaf_cond_exp, iaf_cond_alpha)",
     doc: "c_m dv/dt = -g_l (v - v_rest) - g_ex (v - e_ex) - g_in (v - e_in) + i_e. A flow whose \
           synapse is in conductance mode adds its weight (nS) to g_ex when positive and its \
           magnitude to g_in when negative, with the synapse's time course; a synapse's own e_rev \
@@ -524,7 +528,7 @@ const IZH_I_E: Param = varying(
     Some(0.0),
     NEG_INF,
     INF,
-    "constant input I in the paper's units (mV per ms of input)",
+    "constant input I, in the paper's mV units",
 );
 
 const IZH_INTEGRATOR: &str = "Forward Euler on (v, u) with internal sub-steps of at most 0.1 ms \
@@ -542,8 +546,9 @@ const IZHIKEVICH: Entry = Entry {
     summary: "Izhikevich (2003) simple spiking model with the paper's seven firing-type presets",
     doc: "dv/dt = 0.04 v^2 + 5 v + 140 - u + I and du/dt = a (b v - u), with v in mV and t in ms; \
           when v >= v_peak: v <- c, u <- u + d. Units follow the paper, whose equations are written \
-          for numbers of mV and ms: u, d and the input I are in mV (strictly mV per ms of input), a \
-          is a rate in 1/ms and b is dimensionless. I is the sum of i_e and the flows' synaptic \
+          for numbers of mV and ms: u, d and the input I are measured in mV like v (strictly, every \
+          term of dv/dt is in mV per ms; the paper leaves the 1/ms implicit), a is a rate in 1/ms \
+          and b is dimensionless. I is the sum of i_e and the flows' synaptic \
           input: by the convention of specs/ a weight in mV adds to I, as the paper's network adds \
           the weights S to I; a current in pA adds its number (NEST's convention). Initial state as \
           in the paper: v = -65 mV, u = b v. The paper's 1000-neuron network draws a, b, c, d per \
@@ -563,7 +568,7 @@ const GAIN_SHEET: Entry = Entry {
     summary: "GAIN sheet (Hooper 2025): Izhikevich neurons on a grid, coupled to their neighbours",
     doc: "The GAIN model: Izhikevich (2003) neurons laid out on a rows x cols grid, each interacting \
           with its nearest neighbours instead of with layers. Neuron dynamics, presets and \
-          parameters are those of izhikevich; the population has rows * cols neurons, neuron k at \
+          parameters are those of izhikevich; the population has rows x cols neurons, neuron k at \
           row k / cols and column k mod cols (no `* N` size is written). The neighbours of a cell \
           are the cells within Euclidean distance `radius` (in grid cells, the cell itself \
           excluded), on a torus when `wrap` is true. A non-zero `coupling` adds a built-in \

@@ -41,14 +41,16 @@ fn run(ctx: &mut Ctx) {
     let m = ctx.model;
     let roi = roi(m);
     let roots = roots(m);
+    let mut listed = vec![false; m.components.len()];
+    for f in functions(m) {
+        for (p, _) in &m.functions[f.index()].parts {
+            if let FrgPart::Component(c) = p {
+                listed[c.index()] = true;
+            }
+        }
+    }
     for c in roi_components(m, &roi) {
-        let listed = functions(m).any(|f| {
-            m.functions[f.index()]
-                .parts
-                .iter()
-                .any(|(p, _)| *p == FrgPart::Component(c))
-        });
-        if listed {
+        if listed[c.index()] {
             continue;
         }
         let comp = &m.components[c.index()];

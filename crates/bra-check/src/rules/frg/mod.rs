@@ -51,9 +51,15 @@ pub fn listed_by(m: &Model, f: FunctionId) -> Vec<FunctionId> {
 
 /// The roots of the FRG: functions no function lists as a part.
 pub fn roots(m: &Model) -> Vec<FunctionId> {
-    functions(m)
-        .filter(|&f| listed_by(m, f).is_empty())
-        .collect()
+    let mut listed = vec![false; m.functions.len()];
+    for f in &m.functions {
+        for (p, _) in &f.parts {
+            if let FrgPart::Function(g) = p {
+                listed[g.index()] = true;
+            }
+        }
+    }
+    functions(m).filter(|f| !listed[f.index()]).collect()
 }
 
 /// A description normalised for comparison: lower case, single spaces, no

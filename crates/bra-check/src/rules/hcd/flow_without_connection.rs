@@ -1,5 +1,5 @@
 use crate::registry::{Ctx, Rule};
-use crate::rules::roi::{backs, connections, edge_span, flow_circuits, flows};
+use crate::rules::roi::{Index, edge_span, flow_circuits, flows};
 use bra_syntax::Severity;
 
 /// SCID601: a flow that no anatomical connection backs.
@@ -41,11 +41,12 @@ Yamakawa H. (2021) Neural Networks 144:478–495, §4.3 (SCID).
 
 fn run(ctx: &mut Ctx) {
     let m = ctx.model;
+    let index = Index::new(m);
     for f in flows(m) {
         let Some((a, b)) = flow_circuits(m, f) else {
             continue;
         };
-        if connections(m).any(|c| backs(m, c, f)) {
+        if !index.backing(m, f).is_empty() {
             continue;
         }
         let flow = &m.flows[f.index()];

@@ -1,5 +1,5 @@
 use crate::registry::{Ctx, Rule};
-use crate::rules::roi::{components, edge_span, is_isolated, related, roi};
+use crate::rules::roi::{Index, components, edge_span, related};
 use bra_syntax::Severity;
 
 /// SCID702: a component with an empty interface.
@@ -43,9 +43,9 @@ Yamakawa H. (2021) Neural Networks 144:478–495, §4.3 (SCID).
 
 fn run(ctx: &mut Ctx) {
     let m = ctx.model;
-    let roi = roi(m);
+    let index = Index::new(m);
     for k in components(m) {
-        if !is_isolated(m, &roi, k) {
+        if !index.is_isolated(m, k) {
             continue;
         }
         let comp = &m.components[k.index()];

@@ -1,5 +1,5 @@
 use crate::registry::{Ctx, Rule};
-use crate::rules::roi::{backs, components_on, connections, edge_span, flows, roi};
+use crate::rules::roi::{Index, components_on, connections, edge_span, flows};
 use bra_syntax::Severity;
 
 /// W701: a connection inside the ROI that no flow uses.
@@ -37,8 +37,15 @@ Yamakawa H. (2021) Neural Networks 144:478–495, §4.3 (SCID).
 
 fn run(ctx: &mut Ctx) {
     let m = ctx.model;
-    let roi = roi(m);
+    let index = Index::new(m);
+    let roi = &index.roi;
     let on = components_on(m);
+    let mut used = vec![false; m.connections.len()];
+    for f in flows(m) {
+        for c in index.backing(m, f) {
+            used[c.index()] = true;
+        }
+    }
     for c in connections(m) {
         let conn = &m.connections[c.index()];
         let (Some(s), Some(r)) = (conn.sender, conn.receiver) else {
@@ -51,7 +58,7 @@ fn run(ctx: &mut Ctx) {
         let (Some(&a), Some(&b)) = (senders.first(), receivers.first()) else {
             continue;
         };
-        if flows(m).any(|f| backs(m, c, f)) {
+        if used[c.index()] {
             continue;
         }
         let (sname, rname) = (

@@ -1,7 +1,5 @@
 use crate::registry::{Ctx, Rule};
-use crate::rules::roi::{
-    inputs_of, is_isolated, is_stimulated, outputs_of, roi, roi_components, roi_inputs,
-};
+use crate::rules::roi::{Index, roi_components};
 use bra_model::ComponentId;
 use bra_syntax::Severity;
 use std::collections::VecDeque;
@@ -53,6 +51,15 @@ Yamakawa H. (2021) Neural Networks 144:478–495, §4.3.
 /// (`forward = true`: along flows) or backward.
 fn closure(ctx: &Ctx, in_roi: &[bool], start: Vec<ComponentId>, forward: bool) -> Vec<bool> {
     let m = ctx.model;
+    // Adjacency over flows, built once: the walk is linear in the flows.
+    let mut next_of: Vec<Vec<ComponentId>> = vec![Vec::new(); m.components.len()];
+    for f in &m.flows {
+        let (Some(a), Some(b)) = (f.from, f.to) else {
+            continue;
+        };
+        let (here, next) = if forward { (a, b) } else { (b, a) };
+        next_of[here.index()].push(next);
+    }
     let mut seen = vec![false; m.components.len()];
     let mut queue: VecDeque<ComponentId> = start.into_iter().collect();
     while let Some(c) = queue.pop_front() {
@@ -60,12 +67,8 @@ fn closure(ctx: &Ctx, in_roi: &[bool], start: Vec<ComponentId>, forward: bool) -
             continue;
         }
         seen[c.index()] = true;
-        for f in &m.flows {
-            let (Some(a), Some(b)) = (f.from, f.to) else {
-                continue;
-            };
-            let (here, next) = if forward { (a, b) } else { (b, a) };
-            if here == c && in_roi[next.index()] && !seen[next.index()] {
+        for &next in &next_of[c.index()] {
+            if in_roi[next.index()] && !seen[next.index()] {
                 queue.push_back(next);
             }
         }
@@ -75,8 +78,8 @@ fn closure(ctx: &Ctx, in_roi: &[bool], start: Vec<ComponentId>, forward: bool) -
 
 fn run(ctx: &mut Ctx) {
     let m = ctx.model;
-    let roi = roi(m);
-    let comps = roi_components(m, &roi);
+    let index = Index::new(m);
+    let comps = roi_components(m, &index.roi);
     let mut in_roi = vec![false; m.components.len()];
     for &c in &comps {
         in_roi[c.index()] = true;
@@ -84,23 +87,23 @@ fn run(ctx: &mut Ctx) {
     let sources: Vec<ComponentId> = comps
         .iter()
         .copied()
-        .filter(|&c| is_stimulated(m, c) || !inputs_of(m, &roi, c).is_empty())
+        .filter(|&c| index.is_stimulated(c) || !index.inputs_of(m, c).is_empty())
         .collect();
     let sinks: Vec<ComponentId> = comps
         .iter()
         .copied()
-        .filter(|&c| !outputs_of(m, &roi, c).is_empty())
+        .filter(|&c| !index.outputs_of(m, c).is_empty())
         .collect();
     let reached = closure(ctx, &in_roi, sources, true);
     let reaching = closure(ctx, &in_roi, sinks, false);
-    let no_inputs = roi_inputs(m, &roi).is_empty()
+    let no_inputs = index.roi_inputs.is_empty()
         && !m
             .stimuli
             .iter()
             .any(|s| s.target.is_some_and(|t| in_roi[t.index()]));
     for c in comps {
         let (r, o) = (reached[c.index()], reaching[c.index()]);
-        if (r && o) || is_isolated(m, &roi, c) {
+        if (r && o) || index.is_isolated(m, c) {
             continue;
         }
         let comp = &m.components[c.index()];

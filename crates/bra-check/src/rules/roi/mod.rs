@@ -19,6 +19,7 @@ use crate::registry::Rule;
 use bra_model::{CircuitId, ComponentId, ConnectionId, Decl, FlowId, Model};
 use bra_syntax::ast::{Expr, ExprKind, Item};
 use bra_syntax::{FileId, Span};
+use std::collections::HashMap;
 use std::collections::VecDeque;
 
 /// The rules of this family.
@@ -214,6 +215,146 @@ pub fn connections(m: &Model) -> impl Iterator<Item = ConnectionId> + '_ {
     (0..m.connections.len()).map(|k| ConnectionId(k as u32))
 }
 
+/// Relations the HCD and ROI rules query per flow or per component,
+/// computed once so that each rule stays linear in the size of the spec.
+pub struct Index {
+    /// The region of interest.
+    pub roi: Roi,
+    /// Connections from outside the ROI into it.
+    pub roi_inputs: Vec<ConnectionId>,
+    /// Connections from inside the ROI out of it.
+    pub roi_outputs: Vec<ConnectionId>,
+    pairs: HashMap<(CircuitId, CircuitId), Vec<ConnectionId>>,
+    inputs_by_receiver: HashMap<CircuitId, Vec<ConnectionId>>,
+    outputs_by_sender: HashMap<CircuitId, Vec<ConnectionId>>,
+    touched: Vec<bool>,
+    stimulated: Vec<bool>,
+}
+
+impl Index {
+    /// Build the index of a model.
+    pub fn new(m: &Model) -> Index {
+        let roi = roi(m);
+        let mut pairs: HashMap<(CircuitId, CircuitId), Vec<ConnectionId>> = HashMap::new();
+        let (mut roi_inputs, mut roi_outputs) = (Vec::new(), Vec::new());
+        let mut inputs_by_receiver: HashMap<CircuitId, Vec<ConnectionId>> = HashMap::new();
+        let mut outputs_by_sender: HashMap<CircuitId, Vec<ConnectionId>> = HashMap::new();
+        for k in connections(m) {
+            let c = &m.connections[k.index()];
+            let (Some(s), Some(r)) = (c.sender, c.receiver) else {
+                continue;
+            };
+            pairs.entry((s, r)).or_default().push(k);
+            match (roi.contains(s), roi.contains(r)) {
+                (false, true) => {
+                    roi_inputs.push(k);
+                    inputs_by_receiver.entry(r).or_default().push(k);
+                }
+                (true, false) => {
+                    roi_outputs.push(k);
+                    outputs_by_sender.entry(s).or_default().push(k);
+                }
+                _ => {}
+            }
+        }
+        let mut touched = vec![false; m.components.len()];
+        for f in &m.flows {
+            for c in [f.from, f.to].into_iter().flatten() {
+                touched[c.index()] = true;
+            }
+        }
+        let mut stimulated = vec![false; m.components.len()];
+        for s in &m.stimuli {
+            if let Some(t) = s.target {
+                stimulated[t.index()] = true;
+            }
+        }
+        Index {
+            roi,
+            roi_inputs,
+            roi_outputs,
+            pairs,
+            inputs_by_receiver,
+            outputs_by_sender,
+            touched,
+            stimulated,
+        }
+    }
+
+    /// The connections that back a flow (see [`backs`]): looked up through
+    /// the part-of ancestors of both ends; a flow whose component sits on a
+    /// collection (already SCID421) falls back to a scan.
+    pub fn backing(&self, m: &Model, f: FlowId) -> Vec<ConnectionId> {
+        let Some((a, b)) = flow_circuits(m, f) else {
+            return Vec::new();
+        };
+        let uniform = |c: CircuitId| m.circuits[c.index()].is_uniform();
+        if !uniform(a) || !uniform(b) {
+            return connections(m).filter(|&c| backs(m, c, f)).collect();
+        }
+        let up = |c: CircuitId| std::iter::once(c).chain(m.ancestors(c));
+        let mut out = Vec::new();
+        for s in up(a) {
+            for r in up(b) {
+                if let Some(v) = self.pairs.get(&(s, r)) {
+                    out.extend(v.iter().copied());
+                }
+            }
+        }
+        out
+    }
+
+    /// The ROI inputs that reach a component: connections from outside the
+    /// ROI into its circuit (or into a collection of the ROI that contains it).
+    pub fn inputs_of(&self, m: &Model, comp: ComponentId) -> Vec<ConnectionId> {
+        self.along(m, comp, &self.inputs_by_receiver)
+    }
+
+    /// The ROI outputs a component sends: connections from its circuit (or a
+    /// collection containing it) out of the ROI.
+    pub fn outputs_of(&self, m: &Model, comp: ComponentId) -> Vec<ConnectionId> {
+        self.along(m, comp, &self.outputs_by_sender)
+    }
+
+    fn along(
+        &self,
+        m: &Model,
+        comp: ComponentId,
+        by: &HashMap<CircuitId, Vec<ConnectionId>>,
+    ) -> Vec<ConnectionId> {
+        let Some(k) = m.components[comp.index()].circuit else {
+            return Vec::new();
+        };
+        let mut out: Vec<ConnectionId> = std::iter::once(k)
+            .chain(m.ancestors(k))
+            .filter_map(|c| by.get(&c))
+            .flatten()
+            .copied()
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// True when a component is stimulated.
+    pub fn is_stimulated(&self, comp: ComponentId) -> bool {
+        self.stimulated[comp.index()]
+    }
+
+    /// True when a component's interface is empty: no flow into it or out of
+    /// it, no stimulus, and (when it lies in the ROI) no connection across the
+    /// ROI's border into or out of its circuit. SCID702 reports such
+    /// components, and SCID901 leaves them to it.
+    pub fn is_isolated(&self, m: &Model, comp: ComponentId) -> bool {
+        if self.touched[comp.index()] || self.is_stimulated(comp) {
+            return false;
+        }
+        let in_roi = m.components[comp.index()]
+            .circuit
+            .is_some_and(|k| self.roi.contains(k));
+        !(in_roi && (!self.inputs_of(m, comp).is_empty() || !self.outputs_of(m, comp).is_empty()))
+    }
+}
+
 /// The connections from outside the ROI into it.
 pub fn roi_inputs(m: &Model, roi: &Roi) -> Vec<ConnectionId> {
     connections(m)
@@ -232,61 +373,6 @@ pub fn roi_outputs(m: &Model, roi: &Roi) -> Vec<ConnectionId> {
             matches!((c.sender, c.receiver), (Some(s), Some(r)) if roi.contains(s) && !roi.contains(r))
         })
         .collect()
-}
-
-/// The ROI inputs that reach a component: connections from outside the ROI
-/// into its circuit (or into a collection of the ROI that contains it).
-pub fn inputs_of(m: &Model, roi: &Roi, comp: ComponentId) -> Vec<ConnectionId> {
-    let Some(k) = m.components[comp.index()].circuit else {
-        return Vec::new();
-    };
-    roi_inputs(m, roi)
-        .into_iter()
-        .filter(|c| {
-            m.connections[c.index()]
-                .receiver
-                .is_some_and(|r| m.within(k, r))
-        })
-        .collect()
-}
-
-/// The ROI outputs a component sends: connections from its circuit (or a
-/// collection containing it) out of the ROI.
-pub fn outputs_of(m: &Model, roi: &Roi, comp: ComponentId) -> Vec<ConnectionId> {
-    let Some(k) = m.components[comp.index()].circuit else {
-        return Vec::new();
-    };
-    roi_outputs(m, roi)
-        .into_iter()
-        .filter(|c| {
-            m.connections[c.index()]
-                .sender
-                .is_some_and(|s| m.within(k, s))
-        })
-        .collect()
-}
-
-/// True when a component is stimulated.
-pub fn is_stimulated(m: &Model, comp: ComponentId) -> bool {
-    m.stimuli.iter().any(|s| s.target == Some(comp))
-}
-
-/// True when a component's interface is empty: no flow into it or out of it,
-/// no stimulus, and (when it lies in the ROI) no connection across the ROI's
-/// border into or out of its circuit. SCID702 reports such components, and
-/// SCID901 leaves them to it.
-pub fn is_isolated(m: &Model, roi: &Roi, comp: ComponentId) -> bool {
-    let touches = m
-        .flows
-        .iter()
-        .any(|f| f.from == Some(comp) || f.to == Some(comp));
-    if touches || is_stimulated(m, comp) {
-        return false;
-    }
-    let in_roi = m.components[comp.index()]
-        .circuit
-        .is_some_and(|k| roi.contains(k));
-    !(in_roi && (!inputs_of(m, roi, comp).is_empty() || !outputs_of(m, roi, comp).is_empty()))
 }
 
 /// The span of an edge item's `FROM -> TO`, or of its name or keyword.
