@@ -319,3 +319,58 @@ fn fmt_check_flags_an_unformatted_file_and_fmt_fixes_it() {
     cmd.arg("fmt").arg("--check").arg(&path);
     assert_eq!(run(cmd).status.code(), Some(0), "idempotent");
 }
+
+#[test]
+fn compile_emits_deterministic_ir_and_estimates_before_allocating() {
+    let spec = root().join("specs/cuba.bra");
+    let emit = |fmt: &str| {
+        let mut cmd = bra();
+        cmd.arg("compile").arg(&spec).args(["--emit", fmt]);
+        let out = run(cmd);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let json = emit("json");
+    assert_eq!(json, emit("json"), "byte-identical across runs");
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("valid JSON");
+    assert_eq!(v["populations"].as_array().map(Vec::len), Some(2));
+    assert_eq!(v["run"]["dt"].as_f64(), Some(1e-4));
+    let yaml = emit("yaml");
+    assert!(String::from_utf8_lossy(&yaml).contains("fixed_probability"));
+
+    let mut cmd = bra();
+    cmd.arg("compile").arg(&spec).arg("--estimate");
+    let out = run(cmd);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("neurons") && text.contains("4000"), "{text}");
+
+    let mut cmd = bra();
+    cmd.arg("compile").arg(&spec).args(["--budget", "1KiB"]);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("R001"));
+}
+
+#[test]
+fn explain_documents_catalog_entries() {
+    let mut cmd = bra();
+    cmd.args(["explain", "izhikevich"]);
+    let out = run(cmd);
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for preset in ["RS", "IB", "CH", "FS", "LTS", "TC", "RZ"] {
+        assert!(text.contains(preset), "lists preset {preset}");
+    }
+    let mut cmd = bra();
+    cmd.arg("explain");
+    let list = run(cmd);
+    assert!(String::from_utf8_lossy(&list.stdout).contains("fixed_probability"));
+    let mut cmd = bra();
+    cmd.args(["explain", "lifx"]);
+    assert_eq!(run(cmd).status.code(), Some(2));
+}

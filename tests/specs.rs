@@ -78,3 +78,72 @@ fn every_spec_ast_snapshot() {
         );
     }
 }
+
+#[test]
+fn every_spec_compiles_and_its_ir_is_snapshotted() {
+    for path in specs() {
+        let (model, loaded) = Model::load(&path);
+        assert!(loaded.diagnostics.is_empty());
+        let (net, diags) = bra_compile::compile(&model);
+        let errors: Vec<_> = diags.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
+        // One population per component, one projection per flow, one input
+        // per stimulus; every population has neurons; ids are dense.
+        assert_eq!(
+            net.populations.len(),
+            model.components.len(),
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            net.projections.len(),
+            model.flows.len(),
+            "{}",
+            path.display()
+        );
+        assert_eq!(net.inputs.len(), model.stimuli.len(), "{}", path.display());
+        for (i, p) in net.populations.iter().enumerate() {
+            assert_eq!(p.id as usize, i);
+            assert!(p.size >= 1, "{}: {} is empty", path.display(), p.name);
+            if let Some([r, c]) = p.shape {
+                assert_eq!(r * c, p.size);
+            }
+        }
+        for pr in &net.projections {
+            assert!(
+                (pr.pre as usize) < net.populations.len()
+                    && (pr.post as usize) < net.populations.len()
+            );
+        }
+        assert!(net.run.dt > 0.0 && net.run.duration > 0.0);
+        // Deterministic: compiling twice gives the same bytes.
+        let a = serde_json::to_string(&net).expect("json");
+        let b = serde_json::to_string(&bra_compile::compile(&model).0).expect("json");
+        assert_eq!(a, b);
+        insta::assert_json_snapshot!(format!("ir__{}", stem(&path)), net);
+    }
+}
+
+#[test]
+fn cuba_compiles_to_the_benchmark_network() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs/cuba.bra");
+    let (model, _) = Model::load(&path);
+    let (net, _) = bra_compile::compile(&model);
+    let sizes: Vec<(String, u64)> = net
+        .populations
+        .iter()
+        .map(|p| (p.name.clone(), p.size))
+        .collect();
+    assert_eq!(sizes, vec![("E".to_string(), 3200), ("I".to_string(), 800)]);
+    assert_eq!(net.projections.len(), 4);
+    for pr in &net.projections {
+        assert_eq!(pr.connector.kind, "fixed_probability");
+        assert_eq!(
+            pr.connector.params.get("p").and_then(|v| v.as_real()),
+            Some(0.02)
+        );
+    }
+    let est = bra_compile::estimate::estimate(&net);
+    assert_eq!(est.neurons, 4000);
+    assert!((est.synapses_expected - 320_000.0).abs() < 1.0);
+}

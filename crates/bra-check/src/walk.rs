@@ -60,3 +60,26 @@ fn expr_values(
         _ => {}
     }
 }
+
+/// Call `f(file, key, value)` for every top-level property (`key = value`)
+/// of every item of the model.
+pub fn each_property(model: &Model, f: &mut dyn FnMut(FileId, &str, &Expr)) {
+    let decls = model
+        .projects
+        .iter()
+        .chain(model.simulations.iter())
+        .chain(model.circuits.iter().map(|c| &c.decl))
+        .chain(model.connections.iter().map(|c| &c.decl))
+        .chain(model.components.iter().map(|c| &c.decl))
+        .chain(model.flows.iter().map(|c| &c.decl))
+        .chain(model.functions.iter().map(|c| &c.decl))
+        .chain(model.references.iter().map(|c| &c.decl))
+        .chain(model.stimuli.iter().map(|c| &c.decl));
+    for d in decls {
+        for e in d.item.entries() {
+            if let Entry::Property(p) = e {
+                f(d.file, &p.key.name, &p.value);
+            }
+        }
+    }
+}

@@ -42,7 +42,7 @@ fn unknown_unit_points_at_the_unit() {
 
 #[test]
 fn wrong_dimension_points_at_the_unit() {
-    let src = format!("{CLEAN}\ncomponent C {{ neurons = lif(tau_m: 20 mV) * 10 }}\n");
+    let src = CLEAN.replace("delay = 1 ms", "delay = 1 mV");
     let (model, diags) = check(&src);
     let d = diags.iter().find(|d| d.code == "E111").expect("E111 fires");
     let l = d.primary().expect("labelled");

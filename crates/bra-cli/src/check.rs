@@ -47,8 +47,18 @@ pub fn check_file(path: &Path) -> Checked {
         }
         config.apply_model(&model, &is_known_code);
         diagnostics.extend(bra_check::check_with(&model, &config));
+        // The compiler checks every catalog call (models, synapses,
+        // connectors, laws, learning rules) against the catalog.
+        let (_, compile_diags) = bra_compile::compile(&model);
+        diagnostics.extend(compile_diags);
     }
     bra_syntax::diag::sort(&mut diagnostics);
+    // Two stages may report the same fact (a bad unit inside a call is seen
+    // by the unit rule and by the compiler): keep one.
+    diagnostics.dedup_by(|b, a| {
+        a.code == b.code
+            && a.primary().map(|l| (l.file, l.span)) == b.primary().map(|l| (l.file, l.span))
+    });
     Checked {
         model,
         diagnostics,

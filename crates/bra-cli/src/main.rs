@@ -1,6 +1,7 @@
 //! The `bra` command line.
 
 mod check;
+mod compile;
 mod fmt;
 mod io;
 
@@ -82,6 +83,30 @@ enum Command {
         #[arg(long)]
         stdout: bool,
     },
+    /// Compile a spec to the network IR (populations, projections, inputs,
+    /// recorders, run settings; SI units).
+    Compile {
+        /// The spec.
+        spec: PathBuf,
+        /// Serialisation.
+        #[arg(long, value_enum, default_value = "yaml")]
+        emit: compile::Emit,
+        /// Write the IR here instead of stdout.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Print neurons, synapses, bytes and expected spikes/s, and stop.
+        #[arg(long)]
+        estimate: bool,
+        /// Refuse networks estimated above this memory (e.g. 8GiB).
+        #[arg(long, default_value = compile::DEFAULT_BUDGET)]
+        budget: String,
+    },
+    /// Document a catalog entry (neuron model, synapse, connector, law,
+    /// learning rule, encoder); without a name, list the catalog.
+    Explain {
+        /// The entry, e.g. `lif`, `izhikevich`, `stdp`.
+        name: Option<String>,
+    },
     /// List every rule of the registry.
     Rules {
         /// Output format.
@@ -104,6 +129,14 @@ fn main() -> ExitCode {
             None => check::run(&files, format, color, &select),
         },
         Command::Rules { format } => check::list_rules(format),
+        Command::Compile {
+            spec,
+            emit,
+            output,
+            estimate,
+            budget,
+        } => compile::run(&spec, emit, output.as_deref(), estimate, &budget),
+        Command::Explain { name } => compile::explain(name.as_deref()),
         Command::Fmt {
             files,
             check,

@@ -1530,3 +1530,9 @@ impl<'a> Writer<'a> {
         self.lines(&nl.end, dash, &mut started, false);
     }
 }
+
+/// Serialise any value as YAML (for tools: the compiled IR, run summaries).
+/// Kept here so that every YAML call of the project stays in this module.
+pub fn serialize<T: serde::Serialize>(value: &T) -> Result<String, String> {
+    serde_saphyr::to_string(value).map_err(|e| e.to_string())
+}

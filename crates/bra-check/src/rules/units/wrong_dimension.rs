@@ -1,5 +1,5 @@
 use crate::registry::{Ctx, Rule};
-use crate::walk::each_value;
+use crate::walk::each_property;
 use bra_syntax::Severity;
 use bra_syntax::ast::ExprKind;
 use bra_units::Dimension;
@@ -12,9 +12,10 @@ pub static RULE: Rule = Rule {
     summary: "a quantity has the wrong physical dimension for its parameter",
     wbai: None,
     doc: r#"## What it checks
-A value bound to a parameter whose dimension is known (times such as `dt`,
-`delay`, `tau_m`; voltages such as `v_th`; rates such as `rate`) carries a unit
-of that dimension.
+A property whose dimension the language fixes (times such as `duration`, `dt`
+and `delay`; voltages such as `v_th`; rates such as `rate`) carries a unit of
+that dimension. The parameters of catalog models (`lif(tau_m: …)`) are
+checked against the catalog by the compiler (E204).
 
 ## Why
 `tau_m: 20 mV` is meaningless, and a simulator that accepts it silently runs
@@ -23,9 +24,9 @@ so does bra, with the caret under the unit.
 
 ## Example
 ```bra
-component A { neurons = lif(tau_m: 20 mV) * 10 }   // error: expected a time
+flow A -> B { weight = 0.5 mV, delay = 1.5 mV }   // error: expected a time
 ```
-Write `tau_m: 20 ms`.
+Write `delay = 1.5 ms`.
 
 ## References
 Stimberg, Brette & Goodman 2019, eLife 8:e47314 (Brian 2's unit system).
@@ -70,8 +71,8 @@ pub fn expected_dimension(key: &str) -> Option<Dimension> {
 
 fn run(ctx: &mut Ctx) {
     let mut found = Vec::new();
-    each_value(ctx.model, &mut |file, key, e| {
-        let (Some(key), ExprKind::Number(n)) = (key, &e.kind) else {
+    each_property(ctx.model, &mut |file, key, e| {
+        let ExprKind::Number(n) = &e.kind else {
             return;
         };
         let Some(want) = expected_dimension(key) else {
