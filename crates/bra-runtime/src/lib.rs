@@ -1,0 +1,12 @@
+//! `bra-runtime`: one engine for every compiled network.
+//!
+//! Clock-driven with a fixed `dt`; each population's state is stored as
+//! structure-of-arrays; projections are compressed sparse rows with integer
+//! delays delivering into per-population ring buffers, each written by one
+//! thread only (no locks); rayon runs populations and blocks of neurons in
+//! parallel; every random number is counter-based, so a seed gives
+//! bit-identical spikes for any thread count.
+
+pub mod model;
+pub mod models;
+pub mod rng;
