@@ -725,6 +725,26 @@ impl<'m> Compiler<'m> {
                     .into(),
             );
         }
+        let mut init = BTreeMap::new();
+        for e in d.item.entries() {
+            if let bra_syntax::ast::Entry::Property(p) = e
+                && let Some(var) = p.key.name.strip_suffix("_init")
+            {
+                let dim = match var {
+                    "v" | "u" | "v_th" | "theta" => Dimension::VOLTAGE,
+                    "w" => Dimension::CURRENT,
+                    _ => Dimension::DIMENSIONLESS,
+                };
+                let what = format!("{var}_init");
+                let value = match &p.value.kind {
+                    ExprKind::Call(_) => self.law(d.file, &p.value, dim, &what).map(Value::Law),
+                    _ => self.quantity(d.file, &p.value, dim, &what).map(Value::Real),
+                };
+                if let Some(v) = value {
+                    init.insert(var.to_string(), v);
+                }
+            }
+        }
         let modulation = circuit.and_then(|c| {
             self.model.circuits[c.index()]
                 .decl
@@ -743,6 +763,7 @@ impl<'m> Compiler<'m> {
             shape,
             learning,
             modulation,
+            init,
             origin: self.origin(d.file, d.name_span()),
         })
     }
@@ -814,7 +835,7 @@ impl<'m> Compiler<'m> {
                 Dimension::DIMENSIONLESS,
             ]
         };
-        let weight = match d.prop("weight") {
+        let (weight, weight_dim) = match d.prop("weight") {
             Some(e) => self.weight(d.file, e, weight_dims)?,
             None => {
                 self.error(
@@ -909,6 +930,7 @@ impl<'m> Compiler<'m> {
             post: post.id,
             connector,
             weight,
+            weight_dim,
             delay,
             synapse,
             plasticity,
@@ -917,7 +939,7 @@ impl<'m> Compiler<'m> {
         })
     }
 
-    fn weight(&mut self, file: FileId, e: &Expr, dims: &[Dimension]) -> Option<Value> {
+    fn weight(&mut self, file: FileId, e: &Expr, dims: &[Dimension]) -> Option<(Value, String)> {
         // Take the dimension from the written unit (of the number, or of the
         // law's first quantity), then check it is one the synapse accepts.
         let first_unit = first_number(e)
@@ -939,10 +961,20 @@ impl<'m> Compiler<'m> {
                 .help = Some("conductance synapses take nS; current synapses take mV (a jump of the membrane potential) or pA; rate units take plain numbers".into());
             return None;
         }
-        match &e.kind {
+        let dim_name = if dim == Dimension::VOLTAGE {
+            "voltage"
+        } else if dim == Dimension::CURRENT {
+            "current"
+        } else if dim == Dimension::CONDUCTANCE {
+            "conductance"
+        } else {
+            "dimensionless"
+        };
+        let v = match &e.kind {
             ExprKind::Call(_) => self.law(file, e, dim, "weight").map(Value::Law),
             _ => self.quantity(file, e, dim, "weight").map(Value::Real),
-        }
+        }?;
+        Some((v, dim_name.to_string()))
     }
 
     fn input(
@@ -990,19 +1022,19 @@ impl<'m> Compiler<'m> {
             return None;
         }
         let spiking = entry.traits.spiking;
-        let weight = match (spiking, d.prop("weight")) {
-            (true, Some(e)) => Some(self.weight(
-                d.file,
-                e,
-                &[
-                    Dimension::VOLTAGE,
-                    Dimension::CURRENT,
-                    Dimension::CONDUCTANCE,
-                    Dimension::DIMENSIONLESS,
-                ],
-            )?),
-            (true, None) => Some(Value::Real(1e-3)),
-            (false, _) => None,
+        let all = [
+            Dimension::VOLTAGE,
+            Dimension::CURRENT,
+            Dimension::CONDUCTANCE,
+            Dimension::DIMENSIONLESS,
+        ];
+        let (weight, weight_dim) = match (spiking, d.prop("weight")) {
+            (true, Some(e)) => {
+                let (w, dim) = self.weight(d.file, e, &all)?;
+                (Some(w), Some(dim))
+            }
+            (true, None) => (Some(Value::Real(1e-3)), Some("voltage".to_string())),
+            (false, _) => (None, None),
         };
         let synapse = match (spiking, d.prop("synapse")) {
             (true, Some(e)) => Some(self.instance(d.file, e, Kind::Synapse, "`synapse`")?.0),
@@ -1015,6 +1047,7 @@ impl<'m> Compiler<'m> {
             target: target.id,
             source,
             weight,
+            weight_dim,
             synapse,
             origin: self.origin(d.file, d.name_span()),
         })

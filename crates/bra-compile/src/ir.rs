@@ -97,6 +97,10 @@ pub struct Population {
     /// The modulation type of its circuit (Excitatory, Inhibitory, Modulatory).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub modulation: Option<String>,
+    /// Initial values of state variables (`v_init = uniform(low: -60 mV, high: -50 mV)`
+    /// on the component), in SI; the model's own initial state elsewhere.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub init: BTreeMap<String, Value>,
     /// Where the component is declared.
     pub origin: Origin,
 }
@@ -129,6 +133,8 @@ pub struct Projection {
     /// Weight: a real (SI: volts for voltage jumps, amperes for current, siemens
     /// for conductance, or dimensionless) or a law.
     pub weight: Value,
+    /// What the weight measures: `voltage`, `current`, `conductance` or `dimensionless`.
+    pub weight_dim: String,
     /// Delay in seconds, or a law.
     pub delay: Value,
     /// The synapse model.
@@ -156,6 +162,9 @@ pub struct Input {
     /// Weight of each input spike (SI), for spiking sources.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<Value>,
+    /// What the weight measures (as for projections).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub weight_dim: Option<String>,
     /// Synapse of the input, for spiking sources.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub synapse: Option<Instance>,

@@ -7,6 +7,10 @@
 //! parallel; every random number is counter-based, so a seed gives
 //! bit-identical spikes for any thread count.
 
+pub mod connect;
+pub mod engine;
 pub mod model;
 pub mod models;
 pub mod rng;
+
+pub use engine::{Engine, Fault, Outcome};

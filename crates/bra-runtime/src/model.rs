@@ -86,6 +86,13 @@ pub trait NeuronModel: Send + Sync {
     fn output_var(&self) -> Option<usize> {
         None
     }
+    /// The factor turning a current weight (A) into this model's port unit,
+    /// or `None` when the model takes no current weights (the engine then
+    /// refuses such projections with a clear error). For a LIF it is the
+    /// membrane resistance: a weight of `I` amperes acts as `R·I` volts.
+    fn current_scale(&self) -> Option<f64> {
+        None
+    }
     /// Write neuron `i`'s initial state into `out` (one value per state variable).
     fn init(&self, i: usize, rng: Key, out: &mut [f64]);
     /// Advance a chunk by one step. `vars[k]` is variable `k` of the chunk.

@@ -135,6 +135,10 @@ impl NeuronModel for Lif {
         n
     }
 
+    fn current_scale(&self) -> Option<f64> {
+        Some(self.r_m)
+    }
+
     fn init(&self, i: usize, rng: Key, out: &mut [f64]) {
         out.fill(0.0);
         out[V] = match self.v_init {

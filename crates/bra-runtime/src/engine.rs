@@ -1,0 +1,872 @@
+//! The engine: a compiled network built into runtime structures and stepped
+//! on a fixed clock.
+//!
+//! One step of `dt`:
+//! 1. external inputs for this step are added to the ring-buffer slot of the
+//!    step (Poisson events) or to the external current (current sources);
+//! 2. every population advances, in chunks of [`CHUNK`] neurons that rayon
+//!    runs in parallel; the chunk's synaptic input is the current slot of its
+//!    population's ring buffers; spikes are collected per chunk in neuron order;
+//! 3. the current slot is cleared;
+//! 4. spikes are delivered: each population's ring buffers are written only
+//!    by the task that owns that population (no locks), walking its incoming
+//!    projections in id order and the spikes in neuron order, so every sum is
+//!    formed in the same order whatever the thread count;
+//! 5. recorders copy what they watch.
+
+use crate::connect::{self, Csr, Layout};
+use crate::model::{NeuronModel, Port, PortKind, Spike, StepIo};
+use crate::models;
+use crate::rng::{Key, Stream};
+use bra_compile::ir::{self, Effect, Network, Value};
+use rayon::prelude::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Neurons per parallel task: fixed, so that results never depend on it.
+pub const CHUNK: usize = 4096;
+
+/// Something that prevents a network from being built, with its origin.
+#[derive(Clone, Debug)]
+pub struct BuildError {
+    /// What is wrong.
+    pub message: String,
+    /// Where in the spec it comes from.
+    pub origin: Option<ir::Origin>,
+}
+
+impl std::fmt::Display for BuildError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.origin {
+            Some(o) => write!(f, "{}:{}:{}: {}", o.file, o.line, o.column, self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// A numerical fault that stopped a run.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+pub struct Fault {
+    /// The population (component).
+    pub population: String,
+    /// The state variable.
+    pub variable: String,
+    /// The neuron index.
+    pub neuron: usize,
+    /// Time at the end of the step where it was found, s.
+    pub time: f64,
+    /// The value (NaN or ±inf), as text.
+    pub value: String,
+    /// Where the component is declared.
+    pub origin: ir::Origin,
+}
+
+impl std::fmt::Display for Fault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} in {}.{} (neuron {}) at t = {:.4} ms — {} declared at {}:{}:{}",
+            self.value,
+            self.population,
+            self.variable,
+            self.neuron,
+            self.time * 1e3,
+            self.population,
+            self.origin.file,
+            self.origin.line,
+            self.origin.column
+        )
+    }
+}
+
+/// One population at run time.
+pub struct Population {
+    /// The component's name.
+    pub name: String,
+    /// Neurons.
+    pub size: usize,
+    /// The model.
+    pub model: Box<dyn NeuronModel>,
+    /// State, one vector per variable.
+    pub vars: Vec<Vec<f64>>,
+    /// Variable names.
+    pub var_names: Vec<String>,
+    /// Synaptic ports.
+    pub ports: Vec<Port>,
+    ring: Vec<Vec<f64>>,
+    i_ext: Vec<f64>,
+    key: Key,
+    /// Where it was declared.
+    pub origin: ir::Origin,
+}
+
+/// One projection at run time.
+pub struct Projection {
+    /// Its name.
+    pub name: String,
+    /// Presynaptic population index.
+    pub pre: usize,
+    /// Postsynaptic population index.
+    pub post: usize,
+    port: usize,
+    /// The synapses.
+    pub csr: Csr,
+    delay: u32,
+    /// How it acts.
+    pub effect: Effect,
+}
+
+enum InputKind {
+    Poisson {
+        rate: f64,
+        start: f64,
+        stop: f64,
+        weight: Value,
+        scale: f64,
+        port: usize,
+    },
+    Current {
+        amplitude: f64,
+        start: f64,
+        stop: f64,
+    },
+    Times {
+        events: Vec<(u64, Option<u32>)>,
+        weight: Value,
+        scale: f64,
+        port: usize,
+    },
+}
+
+struct Input {
+    target: usize,
+    kind: InputKind,
+    key: Key,
+}
+
+/// What to record of a population's state.
+#[derive(Clone, Debug)]
+pub struct StateRecorder {
+    /// Population index.
+    pub pop: usize,
+    /// Variable index.
+    pub var: usize,
+    /// Variable name.
+    pub var_name: String,
+    /// Neurons `[lo, hi)`.
+    pub lo: usize,
+    /// End of the range.
+    pub hi: usize,
+    /// Values, row-major `[step][neuron]`.
+    pub data: Vec<f64>,
+}
+
+/// A built network, ready to run.
+pub struct Engine {
+    /// Populations, by IR id.
+    pub pops: Vec<Population>,
+    /// Projections, by IR id.
+    pub projs: Vec<Projection>,
+    inputs: Vec<Input>,
+    incoming: Vec<Vec<usize>>,
+    slots: usize,
+    /// The step, s.
+    pub dt: f64,
+    /// Steps to run.
+    pub steps: u64,
+    /// The seed.
+    pub seed: u64,
+    /// Recorded spikes per population (`None` when not recorded): (time s, neuron).
+    pub spikes: Vec<Option<Vec<(f64, u32)>>>,
+    /// State recorders.
+    pub state: Vec<StateRecorder>,
+    step: u64,
+    spikes_now: Vec<Vec<Spike>>,
+    rate_out: Vec<Vec<f64>>,
+}
+
+/// How a run ended.
+#[derive(Clone, Debug, PartialEq, serde::Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Outcome {
+    /// Every step ran.
+    Completed,
+    /// Stopped by the user (Ctrl-C) after this many steps.
+    Interrupted {
+        /// Steps run.
+        steps: u64,
+    },
+    /// Stopped by a numerical fault.
+    Fault(Fault),
+}
+
+fn port_of(syn: &ir::Instance) -> Result<Port, String> {
+    let tau = syn.params.get("tau").and_then(Value::as_real);
+    let kind = match syn.kind.as_str() {
+        "delta" => PortKind::Delta,
+        "exponential" => PortKind::Exponential {
+            tau: tau.ok_or("exponential synapse without tau")?,
+        },
+        "alpha" => PortKind::Alpha {
+            tau: tau.ok_or("alpha synapse without tau")?,
+        },
+        other => return Err(format!("the runtime has no synapse `{other}`")),
+    };
+    let conductance = matches!(syn.params.get("mode"), Some(Value::Text(m)) if m == "conductance");
+    let e_rev = if conductance {
+        Some(
+            syn.params
+                .get("e_rev")
+                .and_then(Value::as_real)
+                .unwrap_or(0.0),
+        )
+    } else {
+        None
+    };
+    Ok(Port { kind, e_rev })
+}
+
+fn port_index(ports: &mut Vec<Port>, p: Port) -> usize {
+    match ports.iter().position(|q| *q == p) {
+        Some(i) => i,
+        None => {
+            ports.push(p);
+            ports.len() - 1
+        }
+    }
+}
+
+fn err(message: impl Into<String>, origin: &ir::Origin) -> BuildError {
+    BuildError {
+        message: message.into(),
+        origin: Some(origin.clone()),
+    }
+}
+
+impl Engine {
+    /// Build a compiled network. `base_dir` resolves file paths (spike
+    /// times, connectivity files) of the spec.
+    pub fn build(net: &Network, base_dir: &std::path::Path) -> Result<Engine, BuildError> {
+        let dt = net.run.dt;
+        let seed = net.run.seed;
+        // Ports: one per distinct synapse among each population's inputs.
+        let mut ports: Vec<Vec<Port>> = vec![Vec::new(); net.populations.len()];
+        let mut proj_ports = Vec::new();
+        for pr in &net.projections {
+            let p = port_of(&pr.synapse).map_err(|m| err(m, &pr.origin))?;
+            proj_ports.push(port_index(&mut ports[pr.post as usize], p));
+        }
+        let mut input_ports = Vec::new();
+        for inp in &net.inputs {
+            let port = match &inp.synapse {
+                Some(s) => Some(port_index(
+                    &mut ports[inp.target as usize],
+                    port_of(s).map_err(|m| err(m, &inp.origin))?,
+                )),
+                None => None,
+            };
+            input_ports.push(port);
+        }
+        // Delays → ring size.
+        let mut max_delay = 1u32;
+        let mut proj_delay = Vec::new();
+        for pr in &net.projections {
+            let d = match &pr.delay {
+                Value::Law(l) => {
+                    let hi = l.params.get("high").or(l.params.get("max")).copied();
+                    let mean = l
+                        .params
+                        .get("mean")
+                        .or(l.params.get("median"))
+                        .copied()
+                        .unwrap_or(dt);
+                    let sd = l.params.get("sd").copied().unwrap_or(0.0);
+                    let bound = hi.unwrap_or(mean + 10.0 * sd);
+                    ((bound / dt).round() as u32).clamp(1, u16::MAX as u32)
+                }
+                v => {
+                    let d = v.as_real().unwrap_or(dt);
+                    ((d / dt).round() as u32).max(1)
+                }
+            };
+            if d as usize > 1_000_000 {
+                return Err(err(format!("delay of {d} steps is too long"), &pr.origin));
+            }
+            max_delay = max_delay.max(d);
+            proj_delay.push(d);
+        }
+        let slots = max_delay as usize + 1;
+        // Populations.
+        let mut pops = Vec::new();
+        for (k, p) in net.populations.iter().enumerate() {
+            let size =
+                usize::try_from(p.size).map_err(|_| err("population too large", &p.origin))?;
+            let model = models::build(&p.model, &ports[k])
+                .map_err(|m| err(format!("{}: {m}", p.name), &p.origin))?;
+            let var_names = model.state_names();
+            let nv = var_names.len();
+            let init_key = Key::new(seed, Stream::Init, k as u64);
+            let mut vars = vec![vec![0.0; size]; nv];
+            let mut buf = vec![0.0; nv];
+            for i in 0..size {
+                model.init(i, init_key, &mut buf);
+                for (v, x) in vars.iter_mut().zip(&buf) {
+                    v[i] = *x;
+                }
+            }
+            for (var, value) in &p.init {
+                let Some(vi) = var_names.iter().position(|n| n == var) else {
+                    return Err(err(
+                        format!(
+                            "`{}` has no state variable `{var}` to initialise (it has {})",
+                            p.model.kind,
+                            var_names.join(", ")
+                        ),
+                        &p.origin,
+                    ));
+                };
+                let key = Key::new(seed, Stream::Init, 1_000_000 + k as u64 * 64 + vi as u64);
+                for i in 0..size {
+                    vars[vi][i] = connect::value_of(value, key, i as u64, 0);
+                }
+            }
+            let np = ports[k].len();
+            pops.push(Population {
+                name: p.name.clone(),
+                size,
+                model,
+                vars,
+                var_names,
+                ports: ports[k].clone(),
+                ring: vec![vec![0.0; slots * size]; np],
+                i_ext: vec![0.0; size],
+                key: Key::new(seed, Stream::Dynamics, k as u64),
+                origin: p.origin.clone(),
+            });
+        }
+        // Projections: connectivity generated in parallel, one stream each.
+        let layouts: Vec<Layout> = net
+            .populations
+            .iter()
+            .map(|p| Layout {
+                size: p.size as usize,
+                shape: p.shape.map(|[r, c]| [r as usize, c as usize]),
+            })
+            .collect();
+        let built: Vec<Result<Projection, BuildError>> = net
+            .projections
+            .par_iter()
+            .enumerate()
+            .map(|(k, pr)| {
+                let (pre, post) = (pr.pre as usize, pr.post as usize);
+                let scale = weight_scale(
+                    &pr.weight_dim,
+                    pops[post].model.as_ref(),
+                    &pops[post].ports[proj_ports[k]],
+                )
+                .map_err(|m| err(format!("{}: {m}", pr.name), &pr.origin))?;
+                let rows = connect::pairs(
+                    &pr.connector.kind,
+                    &pr.connector.params,
+                    layouts[pre],
+                    layouts[post],
+                    pre == post,
+                    Key::new(seed, Stream::Connect, k as u64),
+                    base_dir,
+                )
+                .map_err(|m| err(format!("{}: {m}", pr.name), &pr.origin))?;
+                let csr = connect::build(rows, &pr.weight, scale, &pr.delay, dt, seed, k as u64);
+                Ok(Projection {
+                    name: pr.name.clone(),
+                    pre,
+                    post,
+                    port: proj_ports[k],
+                    csr,
+                    delay: proj_delay[k],
+                    effect: pr.effect,
+                })
+            })
+            .collect();
+        let projs = built.into_iter().collect::<Result<Vec<_>, _>>()?;
+        let mut incoming = vec![Vec::new(); pops.len()];
+        for (k, p) in projs.iter().enumerate() {
+            if p.effect != Effect::Modulatory {
+                incoming[p.post].push(k);
+            }
+        }
+        // Inputs.
+        let mut inputs = Vec::new();
+        for (k, inp) in net.inputs.iter().enumerate() {
+            let target = inp.target as usize;
+            let g = |n: &str, d: f64| {
+                inp.source
+                    .params
+                    .get(n)
+                    .and_then(Value::as_real)
+                    .unwrap_or(d)
+            };
+            let key = Key::new(seed, Stream::Input, k as u64);
+            let kind = match inp.source.kind.as_str() {
+                "poisson" => {
+                    let port = input_ports[k]
+                        .ok_or_else(|| err("a Poisson input needs a synapse", &inp.origin))?;
+                    let scale = weight_scale(
+                        inp.weight_dim.as_deref().unwrap_or("voltage"),
+                        pops[target].model.as_ref(),
+                        &pops[target].ports[port],
+                    )
+                    .map_err(|m| err(format!("{}: {m}", inp.name), &inp.origin))?;
+                    InputKind::Poisson {
+                        rate: g("rate", 0.0),
+                        start: g("start", 0.0),
+                        stop: inp
+                            .source
+                            .params
+                            .get("stop")
+                            .and_then(Value::as_real)
+                            .unwrap_or(f64::INFINITY),
+                        weight: inp.weight.clone().unwrap_or(Value::Real(0.0)),
+                        scale,
+                        port,
+                    }
+                }
+                "current_source" => InputKind::Current {
+                    amplitude: g("amplitude", 0.0),
+                    start: g("start", 0.0),
+                    stop: inp
+                        .source
+                        .params
+                        .get("stop")
+                        .and_then(Value::as_real)
+                        .unwrap_or(f64::INFINITY),
+                },
+                "spike_times" => {
+                    let port = input_ports[k]
+                        .ok_or_else(|| err("a spike-time input needs a synapse", &inp.origin))?;
+                    let scale = weight_scale(
+                        inp.weight_dim.as_deref().unwrap_or("voltage"),
+                        pops[target].model.as_ref(),
+                        &pops[target].ports[port],
+                    )
+                    .map_err(|m| err(format!("{}: {m}", inp.name), &inp.origin))?;
+                    let events = read_spike_times(&inp.source, base_dir, dt, pops[target].size)
+                        .map_err(|m| err(m, &inp.origin))?;
+                    InputKind::Times {
+                        events,
+                        weight: inp.weight.clone().unwrap_or(Value::Real(0.0)),
+                        scale,
+                        port,
+                    }
+                }
+                other => return Err(err(format!("`{other}` cannot drive an input"), &inp.origin)),
+            };
+            inputs.push(Input { target, kind, key });
+        }
+        let steps = (net.run.duration / dt).round() as u64;
+        // Recorders: spikes of every population unless the spec names some.
+        let mut spikes: Vec<Option<Vec<(f64, u32)>>> = vec![None; pops.len()];
+        let mut state = Vec::new();
+        let any_spike_rec = net.recorders.iter().any(|r| r.variable == "spikes");
+        for r in &net.recorders {
+            let p = r.population as usize;
+            if r.variable == "spikes" {
+                spikes[p] = Some(Vec::new());
+                continue;
+            }
+            let Some(var) = pops[p].var_names.iter().position(|n| *n == r.variable) else {
+                return Err(err(
+                    format!(
+                        "`{}` ({}) has no variable `{}`; it has {}",
+                        pops[p].name,
+                        pops[p].model.name(),
+                        r.variable,
+                        pops[p].var_names.join(", ")
+                    ),
+                    &r.origin,
+                ));
+            };
+            let [lo, hi] = r.indices.unwrap_or([0, pops[p].size as u64]);
+            state.push(StateRecorder {
+                pop: p,
+                var,
+                var_name: r.variable.clone(),
+                lo: lo as usize,
+                hi: (hi as usize).min(pops[p].size),
+                data: Vec::new(),
+            });
+        }
+        if !any_spike_rec {
+            for (p, s) in spikes.iter_mut().enumerate() {
+                if pops[p].model.spiking() {
+                    *s = Some(Vec::new());
+                }
+            }
+        }
+        let n = pops.len();
+        Ok(Engine {
+            pops,
+            projs,
+            inputs,
+            incoming,
+            slots,
+            dt,
+            steps,
+            seed,
+            spikes,
+            state,
+            step: 0,
+            spikes_now: vec![Vec::new(); n],
+            rate_out: vec![Vec::new(); n],
+        })
+    }
+
+    /// Synapses in the network.
+    pub fn synapse_count(&self) -> usize {
+        self.projs.iter().map(|p| p.csr.len()).sum()
+    }
+
+    /// Bytes held by synapses.
+    pub fn synapse_bytes(&self) -> usize {
+        self.projs.iter().map(|p| p.csr.bytes()).sum()
+    }
+
+    /// Steps run so far.
+    pub fn steps_done(&self) -> u64 {
+        self.step
+    }
+
+    /// Run to the end (or until `stop` is raised), calling `progress(step)`
+    /// every `every` steps.
+    pub fn run(
+        &mut self,
+        stop: Option<Arc<AtomicBool>>,
+        every: u64,
+        progress: &mut dyn FnMut(u64),
+    ) -> Outcome {
+        while self.step < self.steps {
+            if stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
+                return Outcome::Interrupted { steps: self.step };
+            }
+            if let Err(f) = self.advance() {
+                return Outcome::Fault(f);
+            }
+            if every > 0 && self.step.is_multiple_of(every) {
+                progress(self.step);
+            }
+        }
+        progress(self.step);
+        Outcome::Completed
+    }
+
+    /// Advance one step.
+    pub fn advance(&mut self) -> Result<(), Fault> {
+        let n = self.step;
+        let dt = self.dt;
+        let t = n as f64 * dt;
+        let slot = (n % self.slots as u64) as usize;
+        // 1. External inputs.
+        for p in &mut self.pops {
+            p.i_ext.iter_mut().for_each(|x| *x = 0.0);
+        }
+        for inp in &self.inputs {
+            let pop = &mut self.pops[inp.target];
+            let size = pop.size;
+            match &inp.kind {
+                InputKind::Poisson {
+                    rate,
+                    start,
+                    stop,
+                    weight,
+                    scale,
+                    port,
+                } => {
+                    if t < *start || t >= *stop {
+                        continue;
+                    }
+                    let prob = rate * dt;
+                    let ring = &mut pop.ring[*port][slot * size..(slot + 1) * size];
+                    for (i, r) in ring.iter_mut().enumerate() {
+                        if inp.key.uniform(i as u64, n) < prob {
+                            *r += connect::value_of(weight, inp.key, i as u64, n ^ 0x5555_5555)
+                                * scale;
+                        }
+                    }
+                }
+                InputKind::Current {
+                    amplitude,
+                    start,
+                    stop,
+                } => {
+                    if t >= *start && t < *stop {
+                        pop.i_ext.iter_mut().for_each(|x| *x += amplitude);
+                    }
+                }
+                InputKind::Times {
+                    events,
+                    weight,
+                    scale,
+                    port,
+                } => {
+                    let lo = events.partition_point(|e| e.0 < n);
+                    let ring = &mut pop.ring[*port][slot * size..(slot + 1) * size];
+                    for (k, e) in events[lo..].iter().take_while(|e| e.0 == n).enumerate() {
+                        let w = connect::value_of(weight, inp.key, k as u64, n) * scale;
+                        match e.1 {
+                            Some(i) => ring[i as usize] += w,
+                            None => ring.iter_mut().for_each(|r| *r += w),
+                        }
+                    }
+                }
+            }
+        }
+        // 2. Update every population, chunk by chunk.
+        struct Task<'a> {
+            pop: usize,
+            first: usize,
+            vars: Vec<&'a mut [f64]>,
+            inputs: Vec<&'a [f64]>,
+            i_ext: &'a [f64],
+            spikes: Vec<Spike>,
+            fault: Option<(usize, usize, f64)>,
+        }
+        let mut tasks: Vec<Task> = Vec::new();
+        let mut meta: Vec<(&dyn NeuronModel, &[Port], Key)> = Vec::new();
+        for (pi, p) in self.pops.iter_mut().enumerate() {
+            let size = p.size;
+            let mut per_var: Vec<std::slice::ChunksMut<f64>> =
+                p.vars.iter_mut().map(|v| v.chunks_mut(CHUNK)).collect();
+            let mut per_port: Vec<std::slice::Chunks<f64>> = p
+                .ring
+                .iter()
+                .map(|r| r[slot * size..(slot + 1) * size].chunks(CHUNK))
+                .collect();
+            let mut iext = p.i_ext.chunks(CHUNK);
+            let chunks = size.div_ceil(CHUNK);
+            for c in 0..chunks {
+                tasks.push(Task {
+                    pop: pi,
+                    first: c * CHUNK,
+                    vars: per_var.iter_mut().filter_map(Iterator::next).collect(),
+                    inputs: per_port.iter_mut().filter_map(Iterator::next).collect(),
+                    i_ext: iext.next().unwrap_or(&[]),
+                    spikes: Vec::new(),
+                    fault: None,
+                });
+            }
+            meta.push((p.model.as_ref(), &p.ports, p.key));
+        }
+        let run_task = |task: &mut Task| {
+            let (model, ports, key) = meta[task.pop];
+            let io = StepIo {
+                t,
+                dt,
+                step: n,
+                first: task.first,
+                ports,
+                port_input: &task.inputs,
+                i_ext: task.i_ext,
+                rng: key,
+            };
+            model.step(&io, &mut task.vars, &mut task.spikes);
+            for (vi, v) in task.vars.iter().enumerate() {
+                if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                    task.fault = Some((vi, task.first + i, v[i]));
+                    break;
+                }
+            }
+        };
+        if tasks.len() > 1 && rayon::current_num_threads() > 1 {
+            tasks.par_iter_mut().for_each(run_task);
+        } else {
+            tasks.iter_mut().for_each(run_task);
+        }
+        for s in &mut self.spikes_now {
+            s.clear();
+        }
+        let mut fault = None;
+        for task in tasks {
+            if fault.is_none()
+                && let Some((vi, neuron, value)) = task.fault
+            {
+                fault = Some((task.pop, vi, neuron, value));
+            }
+            let out = &mut self.spikes_now[task.pop];
+            out.extend(task.spikes.into_iter().map(|s| Spike {
+                neuron: s.neuron + task.first as u32,
+                offset: s.offset,
+            }));
+        }
+        // 3. Clear the slot just consumed.
+        for p in &mut self.pops {
+            let size = p.size;
+            for r in &mut p.ring {
+                r[slot * size..(slot + 1) * size]
+                    .iter_mut()
+                    .for_each(|x| *x = 0.0);
+            }
+        }
+        // 4. Deliver.
+        for (pi, p) in self.pops.iter().enumerate() {
+            if let Some(ov) = p.model.output_var() {
+                self.rate_out[pi].clone_from(&p.vars[ov]);
+            }
+        }
+        let spikes_now = &self.spikes_now;
+        let rate_out = &self.rate_out;
+        let projs = &self.projs;
+        let slots = self.slots;
+        let deliver = |(pi, (pop, incoming)): (usize, (&mut Population, &Vec<usize>))| {
+            let _ = pi;
+            let size = pop.size;
+            for &k in incoming {
+                let pr = &projs[k];
+                let ring = &mut pop.ring[pr.port];
+                let csr = &pr.csr;
+                if !rate_out[pr.pre].is_empty() {
+                    let d = pr.delay as usize;
+                    let base = ((n as usize + d) % slots) * size;
+                    for (i, r) in rate_out[pr.pre].iter().enumerate() {
+                        for s in csr.row(i) {
+                            ring[base + csr.targets[s] as usize] += csr.weights[s] as f64 * r;
+                        }
+                    }
+                    continue;
+                }
+                for sp in &spikes_now[pr.pre] {
+                    let row = csr.row(sp.neuron as usize);
+                    match &csr.delays {
+                        None => {
+                            let base = ((n as usize + pr.delay as usize) % slots) * size;
+                            for s in row {
+                                ring[base + csr.targets[s] as usize] += csr.weights[s] as f64;
+                            }
+                        }
+                        Some(delays) => {
+                            for s in row {
+                                let base = ((n as usize + delays[s] as usize) % slots) * size;
+                                ring[base + csr.targets[s] as usize] += csr.weights[s] as f64;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        if self.pops.len() > 1 && rayon::current_num_threads() > 1 {
+            self.pops
+                .par_iter_mut()
+                .zip(self.incoming.par_iter())
+                .enumerate()
+                .for_each(deliver);
+        } else {
+            self.pops
+                .iter_mut()
+                .zip(self.incoming.iter())
+                .enumerate()
+                .for_each(deliver);
+        }
+        // 5. Record.
+        for (pi, rec) in self.spikes.iter_mut().enumerate() {
+            if let Some(rec) = rec {
+                rec.extend(self.spikes_now[pi].iter().map(|s| (t + s.offset, s.neuron)));
+            }
+        }
+        for r in &mut self.state {
+            r.data
+                .extend_from_slice(&self.pops[r.pop].vars[r.var][r.lo..r.hi]);
+        }
+        self.step += 1;
+        if let Some((pi, vi, neuron, value)) = fault {
+            let p = &self.pops[pi];
+            return Err(Fault {
+                population: p.name.clone(),
+                variable: p.var_names[vi].clone(),
+                neuron,
+                time: self.step as f64 * dt,
+                value: format!("{value}"),
+                origin: p.origin.clone(),
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The factor that turns a weight of the given dimension into the port's unit.
+fn weight_scale(dim: &str, model: &dyn NeuronModel, port: &Port) -> Result<f64, String> {
+    match (dim, port.e_rev.is_some()) {
+        ("conductance", true) => Ok(1.0),
+        ("conductance", false) => {
+            Err("a conductance weight needs a conductance synapse (mode: conductance)".into())
+        }
+        (_, true) => Err("a conductance synapse needs a weight in siemens (e.g. 2 nS)".into()),
+        ("voltage", false) | ("dimensionless", false) => Ok(1.0),
+        ("current", false) => model.current_scale().ok_or_else(|| {
+            format!(
+                "`{}` takes no current weights; give the weight in mV",
+                model.name()
+            )
+        }),
+        (other, _) => Err(format!("unknown weight dimension `{other}`")),
+    }
+}
+
+/// Read a spike-time file: one time (s) per line, or `neuron,time` pairs;
+/// `.npy` files hold times (1-D) or `[neuron, time]` rows.
+fn read_spike_times(
+    src: &ir::Instance,
+    base: &std::path::Path,
+    dt: f64,
+    size: usize,
+) -> Result<Vec<(u64, Option<u32>)>, String> {
+    let mut out = Vec::new();
+    match src.params.get("path") {
+        Some(Value::List(times)) => {
+            out.extend(
+                times
+                    .iter()
+                    .map(|t| ((t / dt).round().max(0.0) as u64, None)),
+            );
+        }
+        Some(Value::Text(p)) => {
+            let path = base.join(p);
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            for (n, line) in text.lines().enumerate() {
+                let line = line.trim();
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let fields: Vec<&str> = line
+                    .split([',', ' ', '\t'])
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let bad = || {
+                    format!(
+                        "{}:{}: expected `time` or `neuron,time`, found `{line}`",
+                        path.display(),
+                        n + 1
+                    )
+                };
+                match fields.as_slice() {
+                    [t] => match t.parse::<f64>() {
+                        Ok(t) if t.is_finite() && t >= 0.0 => {
+                            out.push(((t / dt).round() as u64, None))
+                        }
+                        _ if n == 0 => continue, // a header
+                        _ => return Err(bad()),
+                    },
+                    [i, t] => match (i.parse::<usize>(), t.parse::<f64>()) {
+                        (Ok(i), Ok(t)) if i < size && t.is_finite() && t >= 0.0 => {
+                            out.push(((t / dt).round() as u64, Some(i as u32)))
+                        }
+                        _ if n == 0 => continue,
+                        _ => return Err(bad()),
+                    },
+                    _ => return Err(bad()),
+                }
+            }
+        }
+        _ => return Err("spike_times needs a path".into()),
+    }
+    out.sort_by_key(|e| (e.0, e.1));
+    Ok(out)
+}
