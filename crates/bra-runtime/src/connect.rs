@@ -209,7 +209,7 @@ pub fn pairs(
             };
             let r = radius.floor() as i64;
             let (rows_n, cols_n) = (pr as i64, pc as i64);
-            for i in 0..np {
+            for (i, out_row) in rows.iter_mut().enumerate() {
                 let mut rng = Seq::new(key, i as u64);
                 let (y0, x0) = ((i / pc) as i64, (i % pc) as i64);
                 let mut row = Vec::new();
@@ -241,7 +241,7 @@ pub fn pairs(
                     }
                 }
                 row.sort_unstable();
-                rows[i] = row;
+                *out_row = row;
             }
         }
         "from_file" => {

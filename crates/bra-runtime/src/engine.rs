@@ -326,8 +326,8 @@ impl Engine {
                     ));
                 };
                 let key = Key::new(seed, Stream::Init, 1_000_000 + k as u64 * 64 + vi as u64);
-                for i in 0..size {
-                    vars[vi][i] = connect::value_of(value, key, i as u64, 0);
+                for (i, x) in vars[vi].iter_mut().enumerate() {
+                    *x = connect::value_of(value, key, i as u64, 0);
                 }
             }
             let np = ports[k].len();
@@ -548,7 +548,7 @@ impl Engine {
                 return Outcome::Interrupted { steps: self.step };
             }
             if let Err(f) = self.advance() {
-                return Outcome::Fault(f);
+                return Outcome::Fault(*f);
             }
             if every > 0 && self.step.is_multiple_of(every) {
                 progress(self.step);
@@ -559,7 +559,7 @@ impl Engine {
     }
 
     /// Advance one step.
-    pub fn advance(&mut self) -> Result<(), Fault> {
+    pub fn advance(&mut self) -> Result<(), Box<Fault>> {
         let n = self.step;
         let dt = self.dt;
         let t = n as f64 * dt;
@@ -777,14 +777,14 @@ impl Engine {
         self.step += 1;
         if let Some((pi, vi, neuron, value)) = fault {
             let p = &self.pops[pi];
-            return Err(Fault {
+            return Err(Box::new(Fault {
                 population: p.name.clone(),
                 variable: p.var_names[vi].clone(),
                 neuron,
                 time: self.step as f64 * dt,
                 value: format!("{value}"),
                 origin: p.origin.clone(),
-            });
+            }));
         }
         Ok(())
     }

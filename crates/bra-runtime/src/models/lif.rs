@@ -147,6 +147,8 @@ impl NeuronModel for Lif {
         };
     }
 
+    // Each neuron reads and writes the same index of every variable.
+    #[allow(clippy::needless_range_loop)]
     fn step(&self, io: &StepIo, vars: &mut [&mut [f64]], spikes: &mut Vec<Spike>) {
         let h = io.dt;
         let tm = self.tau_m;
@@ -389,6 +391,7 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::needless_range_loop)]
     fn alpha_psp_peaks_where_theory_says() {
         let tau = 0.002;
         let m = lif(
