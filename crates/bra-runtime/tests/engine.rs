@@ -24,7 +24,10 @@ fn spec(path: &str) -> bra_compile::Network {
     net
 }
 
-fn run_with(net: &bra_compile::Network, threads: usize) -> (Vec<Option<Vec<(f64, u32)>>>, Outcome) {
+/// Recorded spikes per population: (time, neuron).
+type Spikes = Vec<Option<Vec<(f64, u32)>>>;
+
+fn run_with(net: &bra_compile::Network, threads: usize) -> (Spikes, Outcome) {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -47,7 +50,7 @@ fn cuba_is_bit_identical_with_1_2_and_8_threads() {
     let total: usize = a.iter().flatten().map(Vec::len).sum();
     assert!(total > 100, "the network is active ({total} spikes)");
     // Bit-identical: compare the exact bits of every spike time.
-    let bits = |s: &Vec<Option<Vec<(f64, u32)>>>| -> Vec<(u64, u32)> {
+    let bits = |s: &Spikes| -> Vec<(u64, u32)> {
         s.iter()
             .flatten()
             .flatten()
