@@ -4,6 +4,7 @@ mod check;
 mod compile;
 mod fmt;
 mod io;
+mod simulate;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -107,6 +108,30 @@ enum Command {
         /// The entry, e.g. `lif`, `izhikevich`, `stdp`.
         name: Option<String>,
     },
+    /// Run a spec: spikes (.npy), recorded state (.npy), summary.json and,
+    /// with --plot, a raster plot, in the output folder.
+    Simulate {
+        /// The spec.
+        spec: PathBuf,
+        /// Output folder.
+        #[arg(short, long, default_value = "out")]
+        output: PathBuf,
+        /// Simulated time, overriding the spec (e.g. `2 s`, `500 ms`).
+        #[arg(long)]
+        duration: Option<String>,
+        /// Seed, overriding the spec.
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Worker threads (0 = one per core).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Also write raster.png and raster.svg.
+        #[arg(long)]
+        plot: bool,
+        /// Refuse networks estimated above this memory.
+        #[arg(long, default_value = compile::DEFAULT_BUDGET)]
+        budget: String,
+    },
     /// List every rule of the registry.
     Rules {
         /// Output format.
@@ -137,6 +162,23 @@ fn main() -> ExitCode {
             budget,
         } => compile::run(&spec, emit, output.as_deref(), estimate, &budget),
         Command::Explain { name } => compile::explain(name.as_deref()),
+        Command::Simulate {
+            spec,
+            output,
+            duration,
+            seed,
+            threads,
+            plot,
+            budget,
+        } => simulate::run(simulate::Options {
+            spec: &spec,
+            out: &output,
+            duration: duration.as_deref(),
+            seed,
+            threads,
+            plot,
+            budget: &budget,
+        }),
         Command::Fmt {
             files,
             check,

@@ -14,3 +14,5 @@ pub mod models;
 pub mod rng;
 
 pub use engine::{Engine, Fault, Outcome};
+pub mod io;
+pub mod stats;
