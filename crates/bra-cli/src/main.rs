@@ -3,6 +3,7 @@
 mod check;
 mod compile;
 mod fmt;
+mod interop;
 mod io;
 mod simulate;
 
@@ -132,6 +133,18 @@ enum Command {
         #[arg(long, default_value = compile::DEFAULT_BUDGET)]
         budget: String,
     },
+    /// Import anatomy from WBAI formats (BIF OWL, BRA template CSV sheets).
+    Import {
+        #[command(subcommand)]
+        what: interop::Import,
+    },
+    /// Export a spec (BRA template CSV sheets, …).
+    Export {
+        #[command(subcommand)]
+        what: interop::Export,
+    },
+    /// Draw the BIF, HCD or FRG of a spec (dot, mermaid, draw.io, svg).
+    Graph(interop::GraphArgs),
     /// List every rule of the registry.
     Rules {
         /// Output format.
@@ -162,6 +175,9 @@ fn main() -> ExitCode {
             budget,
         } => compile::run(&spec, emit, output.as_deref(), estimate, &budget),
         Command::Explain { name } => compile::explain(name.as_deref()),
+        Command::Import { what } => interop::import(what),
+        Command::Export { what } => interop::export(what),
+        Command::Graph(args) => interop::graph(args),
         Command::Simulate {
             spec,
             output,
