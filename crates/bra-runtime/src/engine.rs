@@ -169,6 +169,9 @@ pub struct Engine {
     pub projs: Vec<Projection>,
     inputs: Vec<Input>,
     incoming: Vec<Vec<usize>>,
+    /// Populations that a current source drives (their external current is
+    /// reset every step).
+    current_targets: Vec<usize>,
     slots: usize,
     /// The step, s.
     pub dt: f64,
@@ -503,7 +506,15 @@ impl Engine {
             }
         }
         let n = pops.len();
+        let mut current_targets: Vec<usize> = inputs
+            .iter()
+            .filter(|i| matches!(i.kind, InputKind::Current { .. }))
+            .map(|i| i.target)
+            .collect();
+        current_targets.sort_unstable();
+        current_targets.dedup();
         Ok(Engine {
+            current_targets,
             pops,
             projs,
             inputs,
@@ -565,8 +576,8 @@ impl Engine {
         let t = n as f64 * dt;
         let slot = (n % self.slots as u64) as usize;
         // 1. External inputs.
-        for p in &mut self.pops {
-            p.i_ext.iter_mut().for_each(|x| *x = 0.0);
+        for &k in &self.current_targets {
+            self.pops[k].i_ext.iter_mut().for_each(|x| *x = 0.0);
         }
         for inp in &self.inputs {
             let pop = &mut self.pops[inp.target];
@@ -668,8 +679,16 @@ impl Engine {
                 rng: key,
             };
             model.step(&io, &mut task.vars, &mut task.spikes);
+            // Look for a NaN or infinity with a cheap scan; only then find the culprit.
             for (vi, v) in task.vars.iter().enumerate() {
-                if let Some(i) = v.iter().position(|x| !x.is_finite()) {
+                // OR of "exponent all ones" over the slice: an integer
+                // reduction the compiler vectorises.
+                let bad = v.iter().fold(0u64, |acc, x| {
+                    acc | u64::from((x.to_bits() >> 52) & 0x7ff == 0x7ff)
+                });
+                if bad != 0
+                    && let Some(i) = v.iter().position(|x| !x.is_finite())
+                {
                     task.fault = Some((vi, task.first + i, v[i]));
                     break;
                 }

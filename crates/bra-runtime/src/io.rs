@@ -134,7 +134,7 @@ pub fn write_outputs(
         let path =
             PathBuf::from("state").join(format!("{}.{}.npy", safe(&pop.name), safe(&r.var_name)));
         let cols = r.hi - r.lo;
-        let rows = if cols == 0 { 0 } else { r.data.len() / cols };
+        let rows = r.data.len().checked_div(cols).unwrap_or(0);
         npy2(
             &dir.join(&path),
             rows.min(steps),

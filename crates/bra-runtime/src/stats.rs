@@ -156,7 +156,9 @@ mod tests {
     fn regular_trains_have_zero_cv_and_the_right_rate() {
         // 10 neurons firing every 10 ms for 1 s.
         let mut spikes: Vec<(f64, u32)> = (0..100)
-            .flat_map(|k| (0..10u32).map(move |i| (k as f64 * 0.01 + 0.001 * i as f64, i)))
+            .flat_map(|k| {
+                (0..10u32).map(move |i| (k as f64 * 0.01 + 0.0005 + 0.0008 * i as f64, i))
+            })
             .collect();
         spikes.sort_by(|a, b| a.0.total_cmp(&b.0));
         let s = population("A", 10, &spikes, 1.0);

@@ -170,7 +170,60 @@ impl NeuronModel for Lif {
         let n = vars[V].len();
         let nvars = vars.len();
         let mut local = vec![0.0f64; nvars];
-        for i in 0..n {
+        // Fast path: current-based exponential ports only (the common case),
+        // in passes the compiler can vectorise: (A) the free membrane update
+        // into a scratch buffer, (B) keep it where the neuron is neither
+        // refractory nor crossing threshold, (C) the traces, which evolve the
+        // same way whatever the membrane does. Neurons that are refractory or
+        // cross threshold take the general path below (on the traces as they
+        // were at the start of the step), which handles sub-step timing exactly.
+        let mut slow: Vec<usize> = Vec::new();
+        let mut traces_done = false;
+        let all_exp = self
+            .ports
+            .iter()
+            .all(|q| matches!(q.kind, PortKind::Exponential { .. }));
+        let inputs_ok = io.port_input.len() == self.ports.len()
+            && io.port_input.iter().all(|w| w.len() == n)
+            && (io.i_ext.is_empty() || io.i_ext.len() == n);
+        if all_exp && inputs_ok {
+            let (v_rest, r_m, i_e, v_th) = (self.v_rest, self.r_m, self.i_e, self.v_th);
+            let mut vn: Vec<f64> = if io.i_ext.is_empty() {
+                let v_inf = v_rest + r_m * i_e;
+                vars[V].iter().map(|&v| v_inf + (v - v_inf) * pm).collect()
+            } else {
+                vars[V]
+                    .iter()
+                    .zip(io.i_ext)
+                    .map(|(&v, &ie)| {
+                        let v_inf = v_rest + r_m * (i_e + ie);
+                        v_inf + (v - v_inf) * pm
+                    })
+                    .collect()
+            };
+            for p in 0..self.ports.len() {
+                let k = full[p].1;
+                for (a, &x) in vn.iter_mut().zip(vars[2 + p].iter()) {
+                    *a += x * k;
+                }
+            }
+            {
+                let (head, _) = vars.split_at_mut(2);
+                let (vv, rr) = head.split_at_mut(1);
+                for (i, ((v, &r), &a)) in vv[0].iter_mut().zip(rr[0].iter()).zip(&vn).enumerate() {
+                    if r > 0.0 || a >= v_th {
+                        slow.push(i);
+                    } else {
+                        *v = a;
+                    }
+                }
+            }
+            // Pass C runs after the slow neurons, which read the old traces.
+            traces_done = true;
+        } else {
+            slow.extend(0..n);
+        }
+        for i in slow {
             for (k, slot) in local.iter_mut().enumerate() {
                 *slot = vars[k][i];
             }
@@ -196,14 +249,39 @@ impl NeuronModel for Lif {
                     let s = if v >= self.v_th {
                         0.0
                     } else {
-                        // Bisection on the exact solution for the crossing time.
+                        // Root of v(s) = v_th on the exact solution: Illinois
+                        // (regula falsi with halving), bracketed, so it always
+                        // converges, typically in under ten evaluations.
+                        let f = |s: f64| self.v_at(v, v_inf, &local, 0.0, s) - self.v_th;
                         let (mut lo, mut hi) = (0.0, h);
-                        for _ in 0..60 {
-                            let mid = 0.5 * (lo + hi);
-                            if self.v_at(v, v_inf, &local, 0.0, mid) >= self.v_th {
+                        let (mut flo, mut fhi) = (v - self.v_th, vn - self.v_th);
+                        let mut side = 0i8;
+                        for _ in 0..100 {
+                            if hi - lo <= 1e-15 * h.max(1e-300) {
+                                break;
+                            }
+                            let mut mid = (lo * fhi - hi * flo) / (fhi - flo);
+                            if !(mid > lo && mid < hi) {
+                                mid = 0.5 * (lo + hi);
+                            }
+                            let fm = f(mid);
+                            if fm >= 0.0 {
                                 hi = mid;
+                                fhi = fm;
+                                if side == 1 {
+                                    flo *= 0.5;
+                                }
+                                side = 1;
                             } else {
                                 lo = mid;
+                                flo = fm;
+                                if side == -1 {
+                                    fhi *= 0.5;
+                                }
+                                side = -1;
+                            }
+                            if fm == 0.0 {
+                                break;
                             }
                         }
                         hi
@@ -247,8 +325,9 @@ impl NeuronModel for Lif {
                     refr = self.t_ref - rest;
                 }
             }
-            // Port traces: decay over the step, then add the events arriving now.
-            for (p, q) in self.ports.iter().enumerate() {
+            // Port traces: decay over the step, then add the events arriving now
+            // (done for every neuron at once after this loop on the fast path).
+            for (p, q) in self.ports.iter().enumerate().filter(|_| !traces_done) {
                 let k = self.slot[p];
                 let w = io
                     .port_input
@@ -272,8 +351,17 @@ impl NeuronModel for Lif {
             }
             local[V] = v;
             local[REFR] = refr.max(0.0);
-            for (k, slot) in local.iter().enumerate() {
+            let keep = if traces_done { 2 } else { nvars };
+            for (k, slot) in local.iter().enumerate().take(keep) {
                 vars[k][i] = *slot;
+            }
+        }
+        if traces_done {
+            for p in 0..self.ports.len() {
+                let d = full[p].0;
+                for (x, &w) in vars[2 + p].iter_mut().zip(io.port_input[p]) {
+                    *x = *x * d + w;
+                }
             }
         }
     }
