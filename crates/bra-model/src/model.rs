@@ -280,6 +280,8 @@ pub struct Model {
     pub projects: Vec<Decl>,
     /// `simulate` items.
     pub simulations: Vec<Decl>,
+    /// `train` items (the training experiment of `bra train`).
+    pub trainings: Vec<Decl>,
     /// Circuits, including nested ones, in declaration order.
     pub circuits: Vec<Circuit>,
     /// Connections.
@@ -360,6 +362,7 @@ impl Model {
             ItemKind::Use => {}
             ItemKind::Project => self.projects.push(decl),
             ItemKind::Simulate => self.simulations.push(decl),
+            ItemKind::Train => self.trainings.push(decl),
             ItemKind::Circuit => {
                 let id = CircuitId(id32(self.circuits.len()));
                 let node = self.graph.add_node(Node::Circuit(id));

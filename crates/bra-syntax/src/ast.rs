@@ -58,11 +58,13 @@ pub enum ItemKind {
     Stimulus,
     /// `simulate { … }`
     Simulate,
+    /// `train { … }` — the training experiment (`bra train`)
+    Train,
 }
 
 impl ItemKind {
     /// Every kind, in the order the grammar lists them.
-    pub const ALL: [ItemKind; 10] = [
+    pub const ALL: [ItemKind; 11] = [
         ItemKind::Use,
         ItemKind::Project,
         ItemKind::Reference,
@@ -73,6 +75,7 @@ impl ItemKind {
         ItemKind::Function,
         ItemKind::Stimulus,
         ItemKind::Simulate,
+        ItemKind::Train,
     ];
 
     /// The keyword that introduces this item.
@@ -88,6 +91,7 @@ impl ItemKind {
             ItemKind::Function => "function",
             ItemKind::Stimulus => "stimulus",
             ItemKind::Simulate => "simulate",
+            ItemKind::Train => "train",
         }
     }
 
@@ -107,7 +111,7 @@ impl ItemKind {
             | ItemKind::Function => HeaderShape::Named,
             ItemKind::Connection | ItemKind::Flow => HeaderShape::Edge,
             ItemKind::Stimulus => HeaderShape::Stimulus,
-            ItemKind::Simulate => HeaderShape::Anonymous,
+            ItemKind::Simulate | ItemKind::Train => HeaderShape::Anonymous,
         }
     }
 
@@ -115,7 +119,7 @@ impl ItemKind {
     pub fn requires_block(self) -> bool {
         matches!(
             self,
-            ItemKind::Project | ItemKind::Reference | ItemKind::Simulate
+            ItemKind::Project | ItemKind::Reference | ItemKind::Simulate | ItemKind::Train
         )
     }
 }

@@ -1,0 +1,1 @@
+//! Gradient- and energy-based learning rules.

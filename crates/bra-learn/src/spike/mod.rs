@@ -1,0 +1,1 @@
+//! Spike-based local learning rules and encoders.
