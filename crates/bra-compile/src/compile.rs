@@ -103,6 +103,7 @@ impl<'m> Compiler<'m> {
             }
         }
         let recorders = self.recorders(&populations, &index);
+        let training = self.training(&index);
         Network {
             ir_version: IR_VERSION,
             project,
@@ -111,7 +112,176 @@ impl<'m> Compiler<'m> {
             inputs,
             recorders,
             run,
+            training,
         }
+    }
+
+    fn training(&mut self, index: &BTreeMap<String, usize>) -> Option<Training> {
+        let d = self.model.trainings.first()?.clone();
+        if let Some(extra) = self.model.trainings.get(1) {
+            let (f, s) = (extra.file, extra.item.keyword_span);
+            self.error(
+                "E208",
+                "more than one `train` block",
+                f,
+                s,
+                "second train block",
+            )
+            .help = Some("keep one train block per spec".into());
+        }
+        let dataset = match d.prop("dataset").map(|e| (&e.kind, e.span)) {
+            Some((ExprKind::Str(s), _)) => s.clone(),
+            Some((_, span)) => {
+                self.error(
+                    "E207",
+                    "`dataset` is a file path in quotes",
+                    d.file,
+                    span,
+                    "not a path",
+                )
+                .help = Some("write e.g. `dataset = \"../shared/data/digits.csv\"`".into());
+                return None;
+            }
+            None => {
+                self.error(
+                    "E203",
+                    "the train block needs a `dataset`",
+                    d.file,
+                    d.item.keyword_span,
+                    "no dataset",
+                )
+                .help = Some(
+                    "write e.g. `dataset = \"../shared/data/digits.csv\"` (CSV or .npy)".into(),
+                );
+                return None;
+            }
+        };
+        let mut settings = BTreeMap::new();
+        let (mut split, mut epochs, mut seed) = (0.8, 10u64, DEFAULT_SEED);
+        let (mut label, mut encoding, mut features, mut readout) = (None, None, None, None);
+        for e in d.item.entries() {
+            let bra_syntax::ast::Entry::Property(p) = e else {
+                continue;
+            };
+            let v = &p.value;
+            match p.key.name.as_str() {
+                "dataset" => {}
+                "label" => label = d.prop_word("label").map(|(w, _)| w.to_string()),
+                "split" => match &v.kind {
+                    ExprKind::Number(n) if n.unit.is_none() && n.value > 0.0 && n.value < 1.0 => {
+                        split = n.value
+                    }
+                    _ => {
+                        self.error(
+                            "E205",
+                            "`split` is the training fraction, between 0 and 1",
+                            d.file,
+                            v.span,
+                            "out of range",
+                        );
+                    }
+                },
+                "epochs" | "seed" => match &v.kind {
+                    ExprKind::Number(n)
+                        if n.unit.is_none()
+                            && n.value >= 0.0
+                            && n.value.fract() == 0.0
+                            && n.value < 1e12 =>
+                    {
+                        if p.key.name == "epochs" {
+                            epochs = n.value as u64;
+                        } else {
+                            seed = n.value as u64;
+                        }
+                    }
+                    _ => {
+                        self.error(
+                            "E207",
+                            format!("`{}` is a whole number", p.key.name),
+                            d.file,
+                            v.span,
+                            "not a whole number",
+                        );
+                    }
+                },
+                "encoding" => {
+                    encoding = self
+                        .instance(d.file, v, Kind::Encoder, "`encoding`")
+                        .map(|(i, _, _)| i)
+                }
+                "features" => {
+                    features = self
+                        .instance(d.file, v, Kind::Encoder, "`features`")
+                        .map(|(i, _, _)| i)
+                }
+                "readout" => match &v.kind {
+                    ExprKind::Ident(id) => match index.get(&id.name) {
+                        Some(&k) => readout = Some(k as u32),
+                        None => {
+                            self.error(
+                                "E101",
+                                format!("no component named `{}`", id.name),
+                                d.file,
+                                id.span,
+                                "readout not declared",
+                            );
+                        }
+                    },
+                    _ => {
+                        self.error(
+                            "E207",
+                            "`readout` names a component",
+                            d.file,
+                            v.span,
+                            "not a component",
+                        );
+                    }
+                },
+                key => {
+                    let value = match &v.kind {
+                        ExprKind::Number(n) => match &n.unit {
+                            Some(u) => bra_units::parse_unit(&u.text)
+                                .ok()
+                                .map(|unit| Value::Real(n.value * unit.scale)),
+                            None if n.value.fract() == 0.0 && n.value.abs() < 9e15 => {
+                                Some(Value::Int(n.value as i64))
+                            }
+                            None => Some(Value::Real(n.value)),
+                        },
+                        ExprKind::Bool(b) => Some(Value::Bool(*b)),
+                        ExprKind::Str(s) => Some(Value::Text(s.clone())),
+                        ExprKind::Ident(i) => Some(Value::Text(i.name.clone())),
+                        _ => None,
+                    };
+                    match value {
+                        Some(val) => {
+                            settings.insert(key.to_string(), val);
+                        }
+                        None => {
+                            self.error(
+                                "E207",
+                                format!("`{key}` takes a number, a name, a string or true/false"),
+                                d.file,
+                                v.span,
+                                "unsupported value",
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        Some(Training {
+            dataset,
+            label,
+            split,
+            epochs,
+            seed,
+            encoding,
+            features,
+            readout,
+            settings,
+            origin: self.origin(d.file, d.item.keyword_span),
+        })
     }
 
     // ------------------------------------------------------------ values

@@ -200,6 +200,36 @@ pub struct Run {
     pub origin: Option<Origin>,
 }
 
+/// The training experiment of a spec (`train { … }`), for `bra train`.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Training {
+    /// Dataset file (CSV or .npy), as written (relative to the spec).
+    pub dataset: String,
+    /// Label column (CSV).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    /// Fraction of the rows used for training (stratified split).
+    pub split: f64,
+    /// Passes over the training set.
+    pub epochs: u64,
+    /// Seed of the split, the encoding and the initial weights.
+    pub seed: u64,
+    /// How inputs become spikes or rates (`poisson_rate`, `latency`), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encoding: Option<Instance>,
+    /// Features computed from spike trains (`lzc`), when given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<Instance>,
+    /// The population whose output is the prediction.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub readout: Option<u32>,
+    /// Every other property of the block, as written (SI where it has a unit):
+    /// task-specific settings such as `batch`, `patterns`, `afferents`.
+    pub settings: BTreeMap<String, Value>,
+    /// Where the block is.
+    pub origin: Origin,
+}
+
 /// The whole compiled network.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Network {
@@ -217,6 +247,9 @@ pub struct Network {
     pub recorders: Vec<Recorder>,
     /// Run settings.
     pub run: Run,
+    /// The training experiment, when the spec declares one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub training: Option<Training>,
 }
 
 impl Network {

@@ -178,6 +178,10 @@ pub fn write_outputs(
     Ok(summary)
 }
 
+/// One population's rows in the raster: (population, its spikes, neuron
+/// stride, first row, rows).
+type Group<'a> = (usize, &'a Vec<(f64, u32)>, usize, usize, usize);
+
 /// Draw a raster plot of the recorded spikes (every population stacked) as
 /// `raster.png` and `raster.svg`.
 pub fn raster(engine: &Engine, dir: &Path) -> Result<Vec<String>, String> {
@@ -207,7 +211,7 @@ pub fn raster(engine: &Engine, dir: &Path) -> Result<Vec<String>, String> {
     ];
     fn draw<DB: DrawingBackend>(
         root: DrawingArea<DB, plotters::coord::Shift>,
-        groups: &[(usize, &Vec<(f64, u32)>, usize, usize, usize)],
+        groups: &[Group],
         engine: &Engine,
         t_end: f64,
         total_rows: usize,
