@@ -6,6 +6,7 @@ mod fmt;
 mod interop;
 mod io;
 mod simulate;
+mod train;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -133,6 +134,9 @@ enum Command {
         #[arg(long, default_value = compile::DEFAULT_BUDGET)]
         budget: String,
     },
+    /// Train the network a spec declares (`train { … }`): metrics per epoch,
+    /// a learning curve and the trained weights.
+    Train(train::TrainArgs),
     /// Import anatomy from WBAI formats (BIF OWL, BRA template CSV sheets).
     Import {
         #[command(subcommand)]
@@ -178,6 +182,7 @@ fn main() -> ExitCode {
         Command::Import { what } => interop::import(what),
         Command::Export { what } => interop::export(what),
         Command::Graph(args) => interop::graph(args),
+        Command::Train(args) => train::run(args),
         Command::Simulate {
             spec,
             output,

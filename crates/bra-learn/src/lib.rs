@@ -11,5 +11,6 @@
 //! It reads the compiled IR, never the spec language.
 
 pub mod data;
+pub mod experiment;
 pub mod grad;
 pub mod spike;
