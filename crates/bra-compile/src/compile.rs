@@ -755,6 +755,7 @@ impl<'m> Compiler<'m> {
             }
         }
         if let (Some(lo), Some(hi)) = (params.get("low"), params.get("high"))
+            && entry.name == "uniform"
             && lo > hi
         {
             self.error(
@@ -1065,6 +1066,24 @@ impl<'m> Compiler<'m> {
         } else {
             Effect::Excitatory
         };
+        // A conductance synapse whose reversal potential is not written takes
+        // the target model's excitatory or inhibitory reversal potential, by
+        // the flow's effect (a GABAergic flow onto lif_cond reverses at e_in).
+        let mut synapse = synapse;
+        let e_rev_written = matches!(
+            d.prop("synapse").map(|e| &e.kind),
+            Some(ExprKind::Call(c)) if c.named("e_rev").is_some()
+        );
+        if conductance && !e_rev_written {
+            let key = if effect == Effect::Inhibitory {
+                "e_in"
+            } else {
+                "e_ex"
+            };
+            if let Some(v) = post.model.params.get(key) {
+                synapse.params.insert("e_rev".to_string(), v.clone());
+            }
+        }
         let plasticity = match d.prop("learning") {
             Some(e) => self
                 .instance(d.file, e, Kind::Learning, "`learning`")

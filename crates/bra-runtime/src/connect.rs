@@ -289,6 +289,11 @@ pub fn draw(law: &Law, key: Key, a: u64, b: u64) -> f64 {
         "uniform" => g("low") + (g("high") - g("low")) * key.uniform(a, b),
         "normal" => g("mean") + g("sd") * key.normal(a, b),
         "lognormal" => g("median") * (g("sigma") * key.normal(a, b)).exp(),
+        // One r per (key, a, stream), whatever parameter asks: correlated spreads.
+        "spread" => {
+            let r = key.uniform(a, 0x5350_5245_4144_0000 ^ g("stream") as u64);
+            g("low") + (g("high") - g("low")) * r.powf(g("power"))
+        }
         "clipped" => {
             let (lo, hi) = (
                 law.params.get("min").copied().unwrap_or(f64::NEG_INFINITY),

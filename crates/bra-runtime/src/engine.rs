@@ -130,6 +130,13 @@ enum InputKind {
         start: f64,
         stop: f64,
     },
+    Noise {
+        mean: f64,
+        sd: f64,
+        every: u64,
+        start: f64,
+        stop: f64,
+    },
     Times {
         events: Vec<(u64, Option<u32>)>,
         weight: Value,
@@ -443,6 +450,18 @@ impl Engine {
                         .and_then(Value::as_real)
                         .unwrap_or(f64::INFINITY),
                 },
+                "noise_current" => InputKind::Noise {
+                    mean: g("mean", 0.0),
+                    sd: g("sd", 0.0),
+                    every: ((g("interval", dt) / dt).round() as u64).max(1),
+                    start: g("start", 0.0),
+                    stop: inp
+                        .source
+                        .params
+                        .get("stop")
+                        .and_then(Value::as_real)
+                        .unwrap_or(f64::INFINITY),
+                },
                 "spike_times" => {
                     let port = input_ports[k]
                         .ok_or_else(|| err("a spike-time input needs a synapse", &inp.origin))?;
@@ -508,7 +527,7 @@ impl Engine {
         let n = pops.len();
         let mut current_targets: Vec<usize> = inputs
             .iter()
-            .filter(|i| matches!(i.kind, InputKind::Current { .. }))
+            .filter(|i| matches!(i.kind, InputKind::Current { .. } | InputKind::Noise { .. }))
             .map(|i| i.target)
             .collect();
         current_targets.sort_unstable();
@@ -610,6 +629,20 @@ impl Engine {
                 } => {
                     if t >= *start && t < *stop {
                         pop.i_ext.iter_mut().for_each(|x| *x += amplitude);
+                    }
+                }
+                InputKind::Noise {
+                    mean,
+                    sd,
+                    every,
+                    start,
+                    stop,
+                } => {
+                    if t >= *start && t < *stop {
+                        let draw = n / every;
+                        for (i, x) in pop.i_ext.iter_mut().enumerate() {
+                            *x += mean + sd * inp.key.normal(i as u64, draw);
+                        }
                     }
                 }
                 InputKind::Times {

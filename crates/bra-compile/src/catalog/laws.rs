@@ -170,4 +170,52 @@ const CLIPPED: Entry = Entry {
 };
 
 /// The entries of this file.
-pub static ENTRIES: &[Entry] = &[CONSTANT, UNIFORM, NORMAL, LOGNORMAL, CLIPPED];
+const IZHIKEVICH_2003: &str = "Izhikevich EM (2003). Simple model of spiking neurons. IEEE Trans Neural Netw 14(6):1569–1572. doi:10.1109/TNN.2003.820440";
+
+const SPREAD: Entry = Entry {
+    name: "spread",
+    aliases: &[],
+    kind: Kind::Law,
+    summary: "low + (high - low)·r^power, with r shared by every parameter of the same stream",
+    doc: "Draws one r uniform on [0, 1) per neuron and stream, and gives low + (high - low) r^power. \
+          Parameters of one population that name the same `stream` use the same r for a neuron, \
+          so their spreads are correlated: Izhikevich (2003) draws c = -65 + 15 r² mV and \
+          d = 8 - 6 r² with one r per excitatory neuron, written \
+          `c: spread(low: -65 mV, high: -50 mV, power: 2)`, `d: spread(low: 8 mV, high: 2 mV, power: 2)`.",
+    params: &[
+        same("low", ParamType::Real, None, NEG_INF, INF, "value at r = 0"),
+        same(
+            "high",
+            ParamType::Real,
+            None,
+            NEG_INF,
+            INF,
+            "value as r approaches 1",
+        ),
+        real(
+            "power",
+            "",
+            Dimension::DIMENSIONLESS,
+            Some(1.0),
+            0.0,
+            16.0,
+            "exponent of r",
+        ),
+        real(
+            "stream",
+            "",
+            Dimension::DIMENSIONLESS,
+            Some(0.0),
+            0.0,
+            1e6,
+            "which shared r to use (a whole number)",
+        ),
+    ],
+    presets: &[],
+    integrator: "",
+    references: &[IZHIKEVICH_2003, SALMON],
+    traits: NO_TRAITS,
+};
+
+/// The entries of this file.
+pub static ENTRIES: &[Entry] = &[CONSTANT, UNIFORM, NORMAL, LOGNORMAL, CLIPPED, SPREAD];

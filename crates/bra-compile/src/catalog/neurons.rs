@@ -1238,6 +1238,57 @@ const CURRENT_SOURCE: Entry = Entry {
     },
 };
 
+const NOISE_CURRENT: Entry = Entry {
+    name: "noise_current",
+    aliases: &["noise_generator"],
+    kind: Kind::Neuron,
+    summary: "A Gaussian noise current, redrawn every interval, independent per target neuron",
+    doc: "Injects mean + sd·ξ into every target neuron while start <= t < stop, with ξ a standard \
+          normal drawn independently per neuron and redrawn every `interval` (NEST's \
+          noise_generator). Izhikevich's (2003) thalamic input is noise_current(sd: 5 pA, interval: \
+          1 ms) onto excitatory and sd 2 pA onto inhibitory neurons (I in the model's units, \
+          1 pA = 1).",
+    params: &[
+        real(
+            "mean",
+            "pA",
+            Dimension::CURRENT,
+            Some(0.0),
+            NEG_INF,
+            INF,
+            "mean current",
+        ),
+        real(
+            "sd",
+            "pA",
+            Dimension::CURRENT,
+            None,
+            0.0,
+            INF,
+            "standard deviation of the current",
+        ),
+        real(
+            "interval",
+            "ms",
+            Dimension::TIME,
+            Some(1.0),
+            0.0,
+            INF,
+            "how often a new value is drawn (at least one step)",
+        ),
+        START,
+        STOP,
+    ],
+    presets: &[],
+    integrator: "Nothing to integrate: the current is constant between redraws and enters the \
+                 target's integrator as a constant input over each step.",
+    references: &[NEST],
+    traits: Traits {
+        source: true,
+        ..NO_TRAITS
+    },
+};
+
 /// The entries of this file.
 pub static ENTRIES: &[Entry] = &[
     LIF,
@@ -1252,4 +1303,5 @@ pub static ENTRIES: &[Entry] = &[
     POISSON,
     SPIKE_TIMES,
     CURRENT_SOURCE,
+    NOISE_CURRENT,
 ];
