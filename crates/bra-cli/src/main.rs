@@ -133,6 +133,10 @@ enum Command {
         /// Refuse networks estimated above this memory.
         #[arg(long, default_value = compile::DEFAULT_BUDGET)]
         budget: String,
+        /// Start from the weights an earlier run saved (its output folder or
+        /// its weights/ folder).
+        #[arg(long)]
+        weights: Option<PathBuf>,
     },
     /// Train the network a spec declares (`train { … }`): metrics per epoch,
     /// a learning curve and the trained weights.
@@ -191,6 +195,7 @@ fn main() -> ExitCode {
             threads,
             plot,
             budget,
+            weights,
         } => simulate::run(simulate::Options {
             spec: &spec,
             out: &output,
@@ -199,6 +204,7 @@ fn main() -> ExitCode {
             threads,
             plot,
             budget: &budget,
+            weights: weights.as_deref(),
         }),
         Command::Fmt {
             files,

@@ -24,6 +24,8 @@ pub struct Options<'a> {
     pub plot: bool,
     /// Memory budget for the estimate check.
     pub budget: &'a str,
+    /// A folder of saved weights (`weights/*.npy` of an earlier run) to start from.
+    pub weights: Option<&'a Path>,
 }
 
 /// Parse a time such as `2 s`, `500ms`, `0.5`, into seconds.
@@ -110,6 +112,39 @@ pub fn run(o: Options) -> ExitCode {
     }
     let result = pool.install(|| -> Result<(Engine, Outcome, f64), String> {
         let mut engine = Engine::build(&net, base).map_err(|e| e.to_string())?;
+        if let Some(dir) = o.weights {
+            let dir = if dir.join("weights").is_dir() {
+                dir.join("weights")
+            } else {
+                dir.to_path_buf()
+            };
+            let mut loaded = 0;
+            let entries = std::fs::read_dir(&dir)
+                .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+            let mut files: Vec<_> = entries
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "npy"))
+                .collect();
+            files.sort();
+            for f in files {
+                let stem = f
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let rows = bra_runtime::io::read_weights(&f)?;
+                engine
+                    .load_weights(&stem, &rows)
+                    .map_err(|e| format!("{}: {e}", f.display()))?;
+                loaded += 1;
+            }
+            if loaded == 0 {
+                return Err(format!("no weights (*.npy) in {}", dir.display()));
+            }
+            eprintln!(
+                "loaded the weights of {loaded} projection(s) from {}",
+                dir.display()
+            );
+        }
         let steps = engine.steps;
         let bar = indicatif::ProgressBar::new(steps);
         bar.set_style(

@@ -547,9 +547,25 @@ impl<'m> Compiler<'m> {
         entry: &Entry,
     ) -> Option<Value> {
         let what = format!("{}.{}", entry.name, p.name);
+        // A `same`-unit parameter outside a law (a learning rule's weight
+        // bounds) takes the dimension of the flow's weight: accept the unit
+        // written and convert it to SI.
+        let dim = if p.unit == "same" {
+            match &e.kind {
+                ExprKind::Number(n) => n
+                    .unit
+                    .as_ref()
+                    .and_then(|u| bra_units::parse_unit(&u.text).ok())
+                    .map(|u| u.dim)
+                    .unwrap_or(Dimension::DIMENSIONLESS),
+                _ => p.dim,
+            }
+        } else {
+            p.dim
+        };
         match p.ty {
             ParamType::Real => {
-                let v = self.quantity(file, e, p.dim, &what)?;
+                let v = self.quantity(file, e, dim, &what)?;
                 self.in_range(file, p, v, e, &what);
                 Some(Value::Real(v))
             }

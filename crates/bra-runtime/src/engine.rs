@@ -114,6 +114,32 @@ pub struct Projection {
     delay: u32,
     /// How it acts.
     pub effect: Effect,
+    /// Factor from SI weights to the port unit.
+    pub scale: f64,
+    /// Online plasticity (STDP family), when the projection declares it.
+    pub plastic: Option<crate::plasticity::Plastic>,
+}
+
+impl Projection {
+    /// File stem for this projection's saved weights (`E -> E` → `E_to_E`).
+    pub fn file_stem(&self) -> String {
+        crate::io::safe(&self.name.replace(" -> ", "_to_"))
+    }
+
+    /// (pre, post, weight in SI) of every synapse, in storage order.
+    pub fn weights_si(&self) -> Vec<(u32, u32, f64)> {
+        let mut out = Vec::with_capacity(self.csr.len());
+        for i in 0..self.csr.offsets.len().saturating_sub(1) {
+            for s in self.csr.row(i) {
+                out.push((
+                    i as u32,
+                    self.csr.targets[s],
+                    self.csr.weights[s] as f64 / self.scale,
+                ));
+            }
+        }
+        out
+    }
 }
 
 enum InputKind {
@@ -386,6 +412,17 @@ impl Engine {
                 )
                 .map_err(|m| err(format!("{}: {m}", pr.name), &pr.origin))?;
                 let csr = connect::build(rows, &pr.weight, scale, &pr.delay, dt, seed, k as u64);
+                let plastic = match &pr.plasticity {
+                    Some(rule) => crate::plasticity::Plastic::new(
+                        rule,
+                        &csr,
+                        layouts[post].size,
+                        proj_delay[k] as f64 * dt,
+                        scale,
+                    )
+                    .map_err(|m| err(format!("{}: {m}", pr.name), &pr.origin))?,
+                    None => None,
+                };
                 Ok(Projection {
                     name: pr.name.clone(),
                     pre,
@@ -394,6 +431,8 @@ impl Engine {
                     csr,
                     delay: proj_delay[k],
                     effect: pr.effect,
+                    scale,
+                    plastic,
                 })
             })
             .collect();
@@ -548,6 +587,42 @@ impl Engine {
             spikes_now: vec![Vec::new(); n],
             rate_out: vec![Vec::new(); n],
         })
+    }
+
+    /// Replace a projection's weights by saved ones (SI), as written by a
+    /// previous run (`weights/<projection>.npy`, rows of pre, post, weight).
+    /// The connectivity must be the same (same spec and seed).
+    pub fn load_weights(&mut self, name: &str, rows: &[[f64; 3]]) -> Result<(), String> {
+        let pr = self
+            .projs
+            .iter_mut()
+            .find(|p| p.file_stem() == name || p.name == name)
+            .ok_or_else(|| format!("no projection `{name}` in this network"))?;
+        let mine = pr.weights_si();
+        if mine.len() != rows.len() {
+            return Err(format!(
+                "`{}` has {} synapses, the saved weights {}; load weights into the network they came from (same spec and seed)",
+                pr.name,
+                mine.len(),
+                rows.len()
+            ));
+        }
+        for (k, (a, r)) in mine.iter().zip(rows).enumerate() {
+            if a.0 as f64 != r[0] || a.1 as f64 != r[1] {
+                return Err(format!(
+                    "`{}`: synapse {k} connects {} -> {} here but {} -> {} in the saved weights; the connectivity differs (same spec and seed?)",
+                    pr.name, a.0, a.1, r[0], r[1]
+                ));
+            }
+            if !r[2].is_finite() {
+                return Err(format!(
+                    "`{}`: synapse {k} has a non-finite saved weight",
+                    pr.name
+                ));
+            }
+            pr.csr.weights[k] = (r[2] * pr.scale) as f32;
+        }
+        Ok(())
     }
 
     /// Synapses in the network.
@@ -815,6 +890,19 @@ impl Engine {
                 .zip(self.incoming.iter())
                 .enumerate()
                 .for_each(deliver);
+        }
+        // Plasticity, after delivery (a spike is sent with the weight it had
+        // when emitted).
+        for pr in &mut self.projs {
+            if let Some(pl) = pr.plastic.as_mut() {
+                pl.step(
+                    &mut pr.csr,
+                    t,
+                    dt,
+                    &self.spikes_now[pr.pre],
+                    &self.spikes_now[pr.post],
+                );
+            }
         }
         // 5. Record.
         for (pi, rec) in self.spikes.iter_mut().enumerate() {

@@ -53,6 +53,20 @@ fn npy2(path: &Path, rows: usize, cols: usize, data: Vec<f64>) -> Result<(), Str
     })
 }
 
+/// Read weights saved by [`write_outputs`] (`weights/<projection>.npy`).
+pub fn read_weights(path: &Path) -> Result<Vec<[f64; 3]>, String> {
+    let a: Array2<f64> =
+        ndarray_npy::read_npy(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    if a.ncols() != 3 {
+        return Err(format!(
+            "{}: expected rows of (pre, post, weight), got {} columns",
+            path.display(),
+            a.ncols()
+        ));
+    }
+    Ok(a.outer_iter().map(|r| [r[0], r[1], r[2]]).collect())
+}
+
 /// A file name made safe from a component name (`IO-DC` stays, `a/b` → `a_b`).
 pub fn safe(name: &str) -> String {
     name.chars()
@@ -151,6 +165,16 @@ pub fn write_outputs(
                 .map(|k| (k + 1) as f64 * engine.dt)
                 .collect::<Vec<f64>>(),
         )?;
+        files.push(path.display().to_string());
+    }
+    for pr in engine.projs.iter().filter(|p| p.plastic.is_some()) {
+        let rows = pr.weights_si();
+        let path = PathBuf::from("weights").join(format!("{}.npy", pr.file_stem()));
+        let flat: Vec<f64> = rows
+            .iter()
+            .flat_map(|(i, j, w)| [*i as f64, *j as f64, *w])
+            .collect();
+        npy2(&dir.join(&path), rows.len(), 3, flat)?;
         files.push(path.display().to_string());
     }
     files.push("summary.json".into());

@@ -11,6 +11,7 @@ pub mod connect;
 pub mod engine;
 pub mod model;
 pub mod models;
+pub mod plasticity;
 pub mod rng;
 
 pub use engine::{Engine, Fault, Outcome};
