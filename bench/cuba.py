@@ -23,7 +23,8 @@ import textwrap
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BRA = os.path.join(ROOT, "target", "release", "bra")
+BRA = os.environ.get("BRA_BIN") or os.path.join(ROOT, "target", "release", "bra")
+BRA = BRA if os.path.isabs(BRA) else os.path.join(ROOT, BRA)
 PY = sys.executable
 
 

@@ -12,5 +12,7 @@ if [ ! -x bench/.venv/bin/python ]; then
 fi
 # brian2 2.9 fails to import with numpy 2.4 (ndarray.ptp was removed).
 bench/.venv/bin/pip install -q 'brian2>=2.9' 'numpy<2.4' 'nest-simulator>=3.6'
-cargo build --release -q -p bra-cli
-exec bench/.venv/bin/python bench/cuba.py "$@"
+# Brian2's standalone build compiles with -march=native; give bra the same
+# instruction set (a separate target folder keeps the portable build intact).
+RUSTFLAGS="-C target-cpu=native" cargo build --release -q -p bra-cli --target-dir target/native
+BRA_BIN=target/native/release/bra exec bench/.venv/bin/python bench/cuba.py "$@"
