@@ -164,11 +164,21 @@ def run_py(script, args, tmp, n, duration):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="N = 4000, 1 s only")
+    ap.add_argument("--no-nest2", action="store_true", help="skip NEST with 2 threads (slow on a loaded 2-core machine)")
     ap.add_argument("--json", help="also write the rows to this file")
     args = ap.parse_args()
     configs = [(4000, 1.0, 0)] if args.quick else [
         (4000, 1.0, 0), (4000, 10.0, 0), (16000, 1.0, 0), (16000, 10.0, 0), (64000, 1.0, 80), (64000, 10.0, 80)]
     rows = []
+    hdr = f"{'N':>6} {'T/s':>4} {'tool':<18} {'result/s':>9} {'run/s':>8} {'spikes':>9} {'rate/Hz':>8} {'peak MB':>8} {'B/syn':>6} {'result÷bra':>10} {'run÷bra':>8}"
+    print(hdr)
+    print("-" * len(hdr), flush=True)
+
+    def show(r):
+        bps = f"{r['bps']:.1f}" if r["bps"] else "-"
+        print(f"{r['n']:>6} {r['duration']:>4.0f} {r['tool']:<18} {r['ttr']:>9.2f} {r['run']:>8.2f} {r['spikes']:>9} "
+              f"{r['rate']:>8.2f} {r['rss']/2**20:>8.0f} {bps:>6} {r['ttr_ratio']:>10.2f} {r['run_ratio']:>8.2f}", flush=True)
+
     for n, duration, indeg in configs:
         with tempfile.TemporaryDirectory() as tmp:
             res = {"bra (2 thr)": run_bra(n, duration, indeg, tmp)}
@@ -176,22 +186,17 @@ def main():
                 res["Brian2 standalone"] = run_py(BRIAN, [n, duration, indeg, os.path.join(tmp, "brian")], tmp, n, duration)
             except Exception as e:  # report, do not hide
                 print(f"Brian2 failed for N={n}: {e}", file=sys.stderr)
-            for th in (1, 2):
+            for th in ((1,) if args.no_nest2 else (1, 2)):
                 try:
                     res[f"NEST ({th} thr)"] = run_py(NEST, [n, duration, indeg, th, os.path.join(tmp, "nest.npy")], tmp, n, duration)
                 except Exception as e:
                     print(f"NEST failed for N={n}: {e}", file=sys.stderr)
             base = res["bra (2 thr)"]
             for tool, r in res.items():
-                rows.append(dict(n=n, duration=duration, tool=tool, **r,
-                                 ttr_ratio=r["ttr"] / base["ttr"], run_ratio=r["run"] / base["run"]))
-    hdr = f"{'N':>6} {'T/s':>4} {'tool':<18} {'result/s':>9} {'run/s':>8} {'spikes':>9} {'rate/Hz':>8} {'peak MB':>8} {'B/syn':>6} {'result÷bra':>10} {'run÷bra':>8}"
-    print(hdr)
-    print("-" * len(hdr))
-    for r in rows:
-        bps = f"{r['bps']:.1f}" if r["bps"] else "-"
-        print(f"{r['n']:>6} {r['duration']:>4.0f} {r['tool']:<18} {r['ttr']:>9.2f} {r['run']:>8.2f} {r['spikes']:>9} "
-              f"{r['rate']:>8.2f} {r['rss']/2**20:>8.0f} {bps:>6} {r['ttr_ratio']:>10.2f} {r['run_ratio']:>8.2f}")
+                row = dict(n=n, duration=duration, tool=tool, **r,
+                           ttr_ratio=r["ttr"] / base["ttr"], run_ratio=r["run"] / base["run"])
+                rows.append(row)
+                show(row)
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)
