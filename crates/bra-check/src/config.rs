@@ -46,6 +46,8 @@ impl Level {
 #[derive(Clone, Debug, Default)]
 pub struct Config {
     levels: BTreeMap<String, Level>,
+    /// The circuit dictionary SCID108 checks DHBA IDs against (`None`: the bundled WholeBIF copy).
+    pub dictionary: Option<std::sync::Arc<crate::rules::bif::dhba_id_unknown::Dictionary>>,
     /// Problems in the configuration itself (unknown codes, bad TOML).
     pub diagnostics: Vec<Diagnostic>,
 }

@@ -97,7 +97,7 @@ fn every_rule_is_documented_and_registered_once() {
             rule.code
         );
     }
-    assert_eq!(RULES.len(), 22);
+    assert_eq!(RULES.len(), 23);
 }
 
 #[test]

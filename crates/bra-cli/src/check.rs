@@ -1,12 +1,15 @@
 //! `bra check` and `bra rules`.
 
 use crate::{Color, Format};
+use bra_check::rules::bif::dhba_id_unknown::Dictionary;
 use bra_check::{Config, is_known_code};
 use bra_model::Model;
 use bra_syntax::{Diagnostic, Severity, Sources};
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 /// What checking one spec produced.
 pub struct Checked {
@@ -21,6 +24,11 @@ pub struct Checked {
 /// Load, resolve and check one spec, with the levels of the spec and of a
 /// `bra.toml` beside it.
 pub fn check_file(path: &Path) -> Checked {
+    check_file_with(path, None)
+}
+
+/// [`check_file`] with a circuit dictionary for SCID108 (`None`: the bundled one).
+pub fn check_file_with(path: &Path, dictionary: Option<Arc<Dictionary>>) -> Checked {
     let (model, loaded) = Model::load(path);
     let mut diagnostics = loaded.diagnostics;
     if loaded.fatal {
@@ -33,6 +41,7 @@ pub fn check_file(path: &Path) -> Checked {
     let syntax_ok = !diagnostics.iter().any(Diagnostic::is_error);
     if syntax_ok {
         let mut config = Config::default();
+        config.dictionary = dictionary;
         let toml_path = path
             .parent()
             .map(|d| d.join("bra.toml"))
@@ -92,14 +101,31 @@ pub fn print(diags: &[Diagnostic], sources: &Sources, format: Format, color: boo
     }
 }
 
+/// More diagnostics than this get a `by code:` count line after the summary.
+const BY_CODE_AFTER: usize = 20;
+
 /// `bra check FILE...`
-pub fn run(files: &[PathBuf], format: Format, color: Color, select: &[String]) -> ExitCode {
+pub fn run(
+    files: &[PathBuf],
+    format: Format,
+    color: Color,
+    select: &[String],
+    dictionary: Option<&Path>,
+) -> ExitCode {
     let color = use_color(color);
+    let dictionary = match dictionary.map(load_dictionary).transpose() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let mut by_code: BTreeMap<String, usize> = BTreeMap::new();
     let mut errors = 0usize;
     let mut warnings = 0usize;
     let mut fatal = false;
     for path in files {
-        let mut checked = check_file(path);
+        let mut checked = check_file_with(path, dictionary.clone());
         if !select.is_empty() {
             checked.diagnostics.retain(|d| {
                 d.code.starts_with("E0") || select.iter().any(|s| s.eq_ignore_ascii_case(&d.code))
@@ -116,6 +142,9 @@ pub fn run(files: &[PathBuf], format: Format, color: Color, select: &[String]) -
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count();
+        for d in &checked.diagnostics {
+            *by_code.entry(d.code.clone()).or_default() += 1;
+        }
         print(&checked.diagnostics, &checked.model.sources, format, color);
     }
     if format == Format::Human {
@@ -133,6 +162,11 @@ pub fn run(files: &[PathBuf], format: Format, color: Color, select: &[String]) -
                 plural(errors, "error"),
                 plural(warnings, "warning")
             );
+            // Past a screenful of reports, a count per code says what dominates.
+            if by_code.values().sum::<usize>() > BY_CODE_AFTER {
+                let counts: Vec<String> = by_code.iter().map(|(c, n)| format!("{c} {n}")).collect();
+                eprintln!("by code: {}", counts.join(", "));
+            }
         }
     }
     if fatal {
@@ -142,6 +176,15 @@ pub fn run(files: &[PathBuf], format: Format, color: Color, select: &[String]) -
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Read the file given to `--dictionary`.
+fn load_dictionary(path: &Path) -> Result<Arc<Dictionary>, String> {
+    let text = crate::io::read_text(path)?;
+    let shown = path.display().to_string();
+    Dictionary::parse(&text, &format!("`{shown}`"))
+        .map(Arc::new)
+        .map_err(|e| format!("cannot use `{shown}` as a circuit dictionary: {e}"))
 }
 
 /// `bra check --explain CODE`

@@ -64,6 +64,10 @@ enum Command {
         /// syntax and loading errors are always reported.
         #[arg(long, value_delimiter = ',', value_name = "CODES")]
         select: Vec<String>,
+        /// Check DHBA circuit IDs (SCID108) against this WholeBIF-style
+        /// dictionary (`Circuit ID,Source of ID,Names`) instead of the bundled one.
+        #[arg(long, value_name = "FILE")]
+        dictionary: Option<PathBuf>,
     },
     /// Format specs canonically (keeps comments), or convert between .bra and YAML.
     ///
@@ -170,9 +174,10 @@ fn main() -> ExitCode {
             explain,
             color,
             select,
+            dictionary,
         } => match explain {
             Some(code) => check::explain(&code),
-            None => check::run(&files, format, color, &select),
+            None => check::run(&files, format, color, &select, dictionary.as_deref()),
         },
         Command::Rules { format } => check::list_rules(format),
         Command::Compile {

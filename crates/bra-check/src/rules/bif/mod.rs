@@ -9,6 +9,7 @@
 pub mod collection_with_output;
 pub mod collection_without_parts;
 pub mod connection_without_reference;
+pub mod dhba_id_unknown;
 pub mod duplicate_connection;
 pub mod invalid_id;
 pub mod modulation_count;
@@ -37,6 +38,7 @@ pub static RULES: &[&Rule] = &[
     &project_count::RULE,
     &invalid_id::RULE,
     &unknown_id_source::RULE,
+    &dhba_id_unknown::RULE,
     &uniform_with_parts::RULE,
     &collection_without_parts::RULE,
     &unknown_part::RULE,
