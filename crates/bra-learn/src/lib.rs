@@ -14,3 +14,4 @@ pub mod data;
 pub mod experiment;
 pub mod grad;
 pub mod spike;
+pub mod train;

@@ -1,1 +1,690 @@
-//! Spike-based local learning rules and encoders.
+//! Spike-based local learning rules and encoders, and the tasks `bra train`
+//! runs with them.
+//!
+//! - [`stdp`]: pair STDP (additive and multiplicative bounds, all-to-all
+//!   and nearest pairing), triplet STDP, reward-modulated STDP;
+//! - [`tempotron`]: the Tempotron, integrated exactly;
+//! - [`readout`]: single-layer LIF and probabilistic meta-neuron readouts
+//!   with the gradients of their potential and firing probability in the
+//!   weights and the internal parameters;
+//! - [`encode`]: Poisson-rate and latency encoders; [`lzc`]: Lempel–Ziv
+//!   complexity and the LZC features of spike trains;
+//! - tasks: [`capacity`] (a Tempotron on spike patterns, e.g. the random
+//!   patterns of Gütig & Sompolinsky 2006), [`pattern`] (STDP finds a
+//!   repeated pattern, Masquelier et al. 2008), [`classify`] (a labelled
+//!   dataset, LIF or meta-neuron readouts, rate or LZC features).
+//!
+//! [`train`] maps a compiled network's `train { … }` block and its readout's
+//! rule onto these tasks. Every random number comes from the counter-based
+//! generator of `bra_runtime::rng`, keyed by the seed and what it is for, so
+//! a run is a pure function of the spec and the seed.
+
+pub mod capacity;
+pub mod classify;
+pub mod encode;
+pub mod lzc;
+pub mod pattern;
+pub mod readout;
+pub mod stdp;
+pub mod tempotron;
+
+use crate::data::{self, Dataset};
+use crate::experiment::{Progress, Tensor, TrainResult};
+use bra_compile::ir::{Instance, Network, Population, Projection, Training, Value};
+use bra_runtime::model::{Port, PortKind};
+use bra_runtime::rng::{Key, Stream};
+use encode::Encoder;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Rules this module trains (`learning = …` on the readout component).
+pub const RULES: &[&str] = &["stdp", "triplet_stdp", "reward_stdp", "tempotron"];
+
+/// Generated datasets, named as `dataset = "synthetic:<name>"`.
+pub const SYNTHETIC: &[&str] = &["random_latency", "repeated_pattern"];
+
+/// What a draw is for, inside a stream.
+pub(crate) mod tags {
+    /// Presentation during learning.
+    pub const LEARN: u64 = 1;
+    /// Evaluation of the training set.
+    pub const EVAL_TRAIN: u64 = 2;
+    /// Evaluation of the test set.
+    pub const EVAL_TEST: u64 = 3;
+    /// Order of presentation.
+    pub const ORDER: u64 = 4;
+    /// Generated patterns.
+    pub const PATTERN: u64 = 5;
+}
+
+/// The key of the draws for `(tag, a, b)` in one stream of a seed.
+pub(crate) fn sub_key(seed: u64, stream: Stream, tag: u64, a: u64, b: u64) -> Key {
+    Key::new(seed, stream, Key::new(tag, stream, a).u64(b, 0x5EED))
+}
+
+/// Typed access to a compiled instance's parameters (SI).
+pub(crate) struct Params<'a>(pub &'a Instance);
+
+impl Params<'_> {
+    /// A real parameter, if present.
+    pub fn get(&self, name: &str) -> Option<f64> {
+        self.0.params.get(name).and_then(Value::as_real)
+    }
+    /// A real parameter, or `default`.
+    pub fn real(&self, name: &str, default: f64) -> f64 {
+        self.get(name).unwrap_or(default)
+    }
+    /// A text parameter.
+    pub fn text(&self, name: &str) -> Option<&str> {
+        match self.0.params.get(name) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+    /// A flag, or `default`.
+    pub fn flag(&self, name: &str, default: bool) -> bool {
+        match self.0.params.get(name) {
+            Some(Value::Bool(b)) => *b,
+            _ => default,
+        }
+    }
+}
+
+/// Typed access to a train block's free settings.
+struct Settings<'a>(&'a BTreeMap<String, Value>);
+
+impl Settings<'_> {
+    fn real(&self, key: &str, default: f64) -> Result<f64, String> {
+        match self.0.get(key) {
+            None => Ok(default),
+            Some(v) => v
+                .as_real()
+                .ok_or_else(|| format!("train setting `{key}` must be a number")),
+        }
+    }
+    fn count(&self, key: &str, default: usize) -> Result<usize, String> {
+        let v = self.real(key, default as f64)?;
+        if v >= 0.0 && v.fract() == 0.0 && v < 1e12 {
+            Ok(v as usize)
+        } else {
+            Err(format!("train setting `{key}` must be a whole number"))
+        }
+    }
+    fn flag(&self, key: &str) -> Result<Option<bool>, String> {
+        match self.0.get(key) {
+            None => Ok(None),
+            Some(Value::Bool(b)) => Ok(Some(*b)),
+            Some(Value::Text(t)) if t == "true" || t == "false" => Ok(Some(t == "true")),
+            Some(_) => Err(format!("train setting `{key}` must be true or false")),
+        }
+    }
+    fn text(&self, key: &str) -> Option<&str> {
+        match self.0.get(key) {
+            Some(Value::Text(t)) => Some(t),
+            _ => None,
+        }
+    }
+}
+
+/// The population whose output is the prediction: the train block's
+/// `readout`, or else the only population with a learning rule.
+pub fn readout_population<'a>(
+    net: &'a Network,
+    training: &Training,
+) -> Result<&'a Population, String> {
+    if let Some(id) = training.readout {
+        return net
+            .populations
+            .get(id as usize)
+            .ok_or_else(|| format!("the readout population {id} does not exist"));
+    }
+    let learners: Vec<&Population> = net
+        .populations
+        .iter()
+        .filter(|p| p.learning.is_some())
+        .collect();
+    match learners.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            Err("no component declares a learning rule; write `learning = …` on the readout".into())
+        }
+        many => Err(format!(
+            "several components learn ({}); name one with `readout = …` in the train block",
+            many.iter()
+                .map(|p| p.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// The one flow into the readout.
+fn input_projection<'a>(net: &'a Network, pop: &Population) -> Result<&'a Projection, String> {
+    let ins: Vec<&Projection> = net
+        .projections
+        .iter()
+        .filter(|p| p.post == pop.id && p.effect != bra_compile::ir::Effect::Modulatory)
+        .collect();
+    match ins.as_slice() {
+        [one] => Ok(one),
+        [] => Err(format!(
+            "the readout `{}` has no incoming flow to learn on",
+            pop.name
+        )),
+        _ => Err(format!(
+            "the readout `{}` has {} incoming flows; the spike-based trainers take one (from the encoded input)",
+            pop.name,
+            ins.len()
+        )),
+    }
+}
+
+/// Initial weights `[post, pre]` drawn from the flow's weight law (the
+/// weight stream of the projection), as plain numbers.
+fn initial_weights(proj: &Projection, n_in: usize, n_out: usize, seed: u64) -> Vec<f64> {
+    let key = Key::new(seed, Stream::Weight, proj.id as u64);
+    let mut w = Vec::with_capacity(n_in * n_out);
+    for j in 0..n_out {
+        for i in 0..n_in {
+            w.push(bra_runtime::connect::value_of(
+                &proj.weight,
+                key,
+                i as u64,
+                j as u64,
+            ));
+        }
+    }
+    w
+}
+
+/// The time constant of an exponential synapse, or an error.
+fn synapse_tau(proj: &Projection) -> Result<f64, String> {
+    match proj.synapse.kind.as_str() {
+        "exponential" => Params(&proj.synapse)
+            .get("tau")
+            .ok_or_else(|| "the exponential synapse has no tau".to_string()),
+        other => Err(format!(
+            "flow `{}`: the trainers need an exponential synapse, found `{other}`",
+            proj.name
+        )),
+    }
+}
+
+fn tensor(name: impl Into<String>, shape: Vec<usize>, data: Vec<f64>) -> Tensor {
+    Tensor {
+        name: name.into(),
+        shape,
+        data,
+    }
+}
+
+fn weight_name(net: &Network, proj: &Projection) -> String {
+    format!(
+        "{}_to_{}",
+        net.populations[proj.pre as usize].name, net.populations[proj.post as usize].name
+    )
+}
+
+/// Train a network whose readout declares one of [`RULES`]: the task is
+/// chosen by the dataset (a file, or a `synthetic:` generator) and the rule.
+/// `base` is the folder the dataset path is relative to (the spec's).
+pub fn train(
+    net: &Network,
+    training: &Training,
+    base: &Path,
+    progress: Progress,
+) -> Result<TrainResult, String> {
+    let pop = readout_population(net, training)?;
+    let rule = pop
+        .learning
+        .as_ref()
+        .ok_or_else(|| format!("the readout `{}` declares no learning rule", pop.name))?;
+    let proj = input_projection(net, pop)?;
+    let input = &net.populations[proj.pre as usize];
+    let settings = Settings(&training.settings);
+    let dt = settings.real("dt", net.run.dt)?;
+    if !(dt > 0.0 && dt.is_finite()) {
+        return Err("the time step must be positive".into());
+    }
+    let synthetic = training.dataset.strip_prefix("synthetic:");
+    match (rule.kind.as_str(), synthetic) {
+        ("stdp" | "triplet_stdp", Some("repeated_pattern")) => {
+            repeated_pattern(net, training, pop, proj, input, rule, dt, progress)
+        }
+        ("stdp" | "triplet_stdp", _) => Err(format!(
+            "{} learns without labels: use it with `dataset = \"synthetic:repeated_pattern\"` \
+             (Masquelier et al. 2008), or online in `bra simulate`",
+            rule.kind
+        )),
+        ("reward_stdp", _) => Err(
+            "reward_stdp needs a reward signal in time, which `bra train` does not generate yet; \
+             it runs online in `bra simulate` (dopaminergic flows onto the component)"
+                .into(),
+        ),
+        ("tempotron", Some("repeated_pattern")) => Err(
+            "synthetic:repeated_pattern is an unsupervised STDP task; the tempotron needs labels"
+                .into(),
+        ),
+        ("tempotron", _) => {
+            let (tr, te, notes) = load_data(training, base, input.size as usize, synthetic)?;
+            tempotron_task(
+                net, training, pop, proj, rule, dt, &tr, &te, notes, progress,
+            )
+        }
+        (other, _) => Err(format!("`{other}` is not a spike-based rule")),
+    }
+}
+
+/// The train and test sets (scaled into [0, 1] by the training set's
+/// ranges), and notes on how they were made.
+fn load_data(
+    training: &Training,
+    base: &Path,
+    inputs: usize,
+    synthetic: Option<&str>,
+) -> Result<(Dataset, Dataset, Vec<String>), String> {
+    let settings = Settings(&training.settings);
+    let mut notes = Vec::new();
+    if let Some(name) = synthetic {
+        if name != "random_latency" {
+            return Err(format!(
+                "no generated dataset `synthetic:{name}` (known: {})",
+                SYNTHETIC.join(", ")
+            ));
+        }
+        let patterns = settings.count("patterns", inputs)?;
+        let data = capacity::random_latency(inputs, patterns, training.seed);
+        let memorise = settings.flag("memorise")?.unwrap_or(true);
+        notes.push(format!(
+            "dataset: {patterns} random patterns on {inputs} afferents (load α = {:.3} patterns per synapse), half targets",
+            patterns as f64 / inputs.max(1) as f64
+        ));
+        if memorise {
+            notes.push(
+                "memorisation task: trained and evaluated on the same patterns (split not used)"
+                    .into(),
+            );
+            return Ok((data.clone(), data, notes));
+        }
+        let (tr, te) = data.split(training.split, training.seed);
+        return Ok((tr, te, notes));
+    }
+    let path = base.join(&training.dataset);
+    let data = data::load(&path, training.label.as_deref())?;
+    if data.dim() != inputs {
+        return Err(format!(
+            "{}: {} features, but the input component has {} neurons",
+            path.display(),
+            data.dim(),
+            inputs
+        ));
+    }
+    let (tr, te) = data.split(training.split, training.seed);
+    let ranges = tr.ranges();
+    notes.push(format!(
+        "dataset: {} ({} rows, {} features, {} classes); stratified split {} train / {} test; features scaled to [0, 1] by the training set's ranges",
+        training.dataset,
+        data.len(),
+        data.dim(),
+        data.classes,
+        tr.len(),
+        te.len()
+    ));
+    Ok((tr.scaled(&ranges), te.scaled(&ranges), notes))
+}
+
+/// A per-neuron value of a model parameter (drawn when it is a law).
+fn per_neuron(pop: &Population, name: &str, default: f64, seed: u64, salt: u64) -> Vec<f64> {
+    let key = Key::new(seed, Stream::Init, pop.id as u64);
+    let v = pop.model.params.get(name).cloned();
+    (0..pop.size as usize)
+        .map(|i| match &v {
+            Some(v) => bra_runtime::connect::value_of(v, key, i as u64, salt),
+            None => default,
+        })
+        .collect()
+}
+
+/// The Tempotron rule on a file or generated dataset: one exact Tempotron
+/// for a single non-meta readout and two classes, otherwise one readout
+/// neuron per class (LIF or meta-neuron).
+#[allow(clippy::too_many_arguments)]
+fn tempotron_task(
+    net: &Network,
+    training: &Training,
+    pop: &Population,
+    proj: &Projection,
+    rule: &Instance,
+    dt: f64,
+    tr: &Dataset,
+    te: &Dataset,
+    mut notes: Vec<String>,
+    progress: Progress,
+) -> Result<TrainResult, String> {
+    let settings = Settings(&training.settings);
+    let p = Params(rule);
+    let (tau, tau_s, v_th, lr) = (
+        p.real("tau", 0.015),
+        p.real("tau_s", 0.00375),
+        p.real("v_th", 1.0),
+        p.real("lr", 1e-3),
+    );
+    if proj.weight_dim != "dimensionless" {
+        return Err(format!(
+            "flow `{}`: Tempotron weights are in units of the normalised potential (threshold v_th = {v_th}); \
+             write the weight without a unit, e.g. `weight = normal(mean: 0, sd: 0.01)`",
+            proj.name
+        ));
+    }
+    let encoder = Encoder::from_instance(training.encoding.as_ref())?;
+    let n_in = tr.dim();
+    let meta = pop.model.kind == "meta_neuron";
+    let classes = tr.classes.max(te.classes);
+    let weights_name = weight_name(net, proj);
+    if pop.size == 1 && !meta && classes <= 2 {
+        let tempo = tempotron::Tempotron::new(tau, tau_s, v_th, lr)?;
+        let samples = |d: &Dataset, tag: u64| -> Vec<capacity::Sample> {
+            (0..d.len())
+                .map(|k| capacity::Sample {
+                    events: encoder
+                        .encode(
+                            d.row(k),
+                            dt,
+                            sub_key(training.seed, Stream::Input, tag, k as u64, 0),
+                        )
+                        .times(),
+                    target: d.y[k] == 1,
+                })
+                .collect()
+        };
+        let cfg = capacity::Config {
+            tempotron: tempo,
+            momentum: settings.real("momentum", 0.0)?,
+            epochs: training.epochs,
+            seed: training.seed,
+            t_end: encoder.duration(),
+            w0: initial_weights(proj, n_in, 1, training.seed),
+        };
+        let train_set = samples(tr, tags::EVAL_TRAIN);
+        let test_set = samples(te, tags::EVAL_TEST);
+        let out = capacity::train(&cfg, &train_set, &test_set, progress);
+        notes.push(format!(
+            "exact Tempotron (Gütig & Sompolinsky 2006): tau = {} ms, tau_s = {} ms, v_th = {v_th}, lr = {lr}, momentum = {}; label 1 = fire, 0 = stay silent; spike times on a {} ms grid",
+            tau * 1e3,
+            tau_s * 1e3,
+            cfg.momentum,
+            dt * 1e3
+        ));
+        notes.push(match out.converged {
+            Some(e) => format!("converged: every training pattern right after epoch {e}"),
+            None => format!(
+                "not converged after {} epochs: final training accuracy {:.4}",
+                out.epochs.len(),
+                out.epochs.last().map_or(0.0, |m| m.train_accuracy)
+            ),
+        });
+        return Ok(TrainResult {
+            rule: rule.kind.clone(),
+            epochs: out.epochs,
+            tensors: vec![tensor(weights_name, vec![1, n_in], out.w)],
+            notes,
+        });
+    }
+    let n_out = pop.size as usize;
+    if n_out != classes {
+        return Err(format!(
+            "the readout `{}` has {n_out} neurons for {classes} classes; the Tempotron readout uses one neuron per class",
+            pop.name
+        ));
+    }
+    let seed = training.seed;
+    let mp = Params(&pop.model);
+    let (firing, theta, gain, taus, learn_default) = if meta {
+        (
+            readout::Firing::Escape,
+            per_neuron(pop, "theta", 1.0, seed, 0x6d65_7461),
+            per_neuron(pop, "gain", 5.0, seed, 0x6d65_7462),
+            per_neuron(pop, "tau", 0.02, seed, 0x6d65_7463),
+            mp.flag("learn_internal", true),
+        )
+    } else {
+        if pop.model.kind != "lif" {
+            return Err(format!(
+                "the Tempotron readout is a `lif` or a `meta_neuron`, not `{}`",
+                pop.model.kind
+            ));
+        }
+        let (v_rest, v_thr, v_reset) = (
+            mp.real("v_rest", -0.07),
+            mp.real("v_th", -0.05),
+            mp.real("v_reset", -0.07),
+        );
+        let reset = if v_thr > v_rest {
+            (v_reset - v_rest) / (v_thr - v_rest) * v_th
+        } else {
+            0.0
+        };
+        (
+            readout::Firing::Threshold {
+                reset,
+                refractory: (mp.real("t_ref", 0.0) / dt).round() as usize,
+            },
+            vec![v_th; n_out],
+            vec![1.0; n_out],
+            vec![tau; n_out],
+            false,
+        )
+    };
+    let tau0 = taus.iter().sum::<f64>() / taus.len().max(1) as f64;
+    let syn_tau = if meta {
+        synapse_tau(proj).unwrap_or(tau_s)
+    } else {
+        tau_s
+    };
+    // Weights in units of the normalised PSP: one input of weight 1 peaks at 1.
+    let unit = tempotron::Tempotron::new(tau0, syn_tau, v_th, lr)?;
+    let in_scale = unit.v0() * (tau0 - syn_tau).abs() / syn_tau;
+    let learn_internal = settings.flag("learn_internal")?.unwrap_or(learn_default);
+    let features = match (settings.text("features"), training.features.as_ref()) {
+        (Some("none" | "rate"), _) | (_, None) => classify::Features::Rate,
+        (Some(other), _) if other != "lzc" => {
+            return Err(format!(
+                "train setting `features` is `rate` or `lzc`, not `{other}`"
+            ));
+        }
+        (_, Some(f)) if f.kind == "lzc" => {
+            let fp = Params(f);
+            let bin = fp.real("bin", 0.001);
+            let bin_steps = ((bin / dt).round() as usize).max(1);
+            let window = fp.real("window", 0.0);
+            classify::Features::Lzc {
+                bin_steps,
+                window_bins: (window / (bin_steps as f64 * dt)).round() as usize,
+                normalise: fp.flag("normalise", true),
+            }
+        }
+        (_, Some(f)) => {
+            return Err(format!(
+                "`{}` is an encoding, not a feature of spike trains (use lzc)",
+                f.kind
+            ));
+        }
+    };
+    let cfg = classify::Config {
+        readout: readout::Readout {
+            firing,
+            n_in,
+            n_out,
+            w: initial_weights(proj, n_in, n_out, seed),
+            theta,
+            gain,
+            tau: taus,
+            tau_s: syn_tau,
+            in_scale,
+            dt,
+        },
+        learn_internal,
+        lr,
+        lr_internal: settings.real("lr_internal", lr)?,
+        encoder,
+        features,
+        epochs: training.epochs,
+        seed,
+    };
+    let (r, epochs) = classify::train(&cfg, tr, te, progress);
+    notes.push(format!(
+        "readout `{}`: {} {} neurons, one per class, trained by the Tempotron rule; membrane tau = {:.3} ms, synapse tau_s = {:.3} ms, dt = {:.3} ms; internal parameters {}; decoded by nearest class centroid from {}",
+        pop.name,
+        n_out,
+        if meta { "meta_neuron" } else { "lif" },
+        tau0 * 1e3,
+        syn_tau * 1e3,
+        dt * 1e3,
+        if learn_internal { "learned" } else { "fixed" },
+        match features {
+            classify::Features::Rate => "spike counts (rate features)".to_string(),
+            classify::Features::Lzc { bin_steps, .. } => format!(
+                "the Lempel–Ziv complexity of each output spike train (LZC features, {} ms bins)",
+                bin_steps as f64 * dt * 1e3
+            ),
+        }
+    ));
+    let mut tensors = vec![tensor(weights_name, vec![n_out, n_in], r.w.clone())];
+    if learn_internal {
+        tensors.push(tensor(
+            format!("{}.theta", pop.name),
+            vec![n_out],
+            r.theta.clone(),
+        ));
+        tensors.push(tensor(
+            format!("{}.tau", pop.name),
+            vec![n_out],
+            r.tau.clone(),
+        ));
+        if meta {
+            tensors.push(tensor(
+                format!("{}.gain", pop.name),
+                vec![n_out],
+                r.gain.clone(),
+            ));
+        }
+    }
+    Ok(TrainResult {
+        rule: rule.kind.clone(),
+        epochs,
+        tensors,
+        notes,
+    })
+}
+
+/// STDP finding a repeated pattern (Masquelier et al. 2008).
+#[allow(clippy::too_many_arguments)]
+fn repeated_pattern(
+    net: &Network,
+    training: &Training,
+    pop: &Population,
+    proj: &Projection,
+    input: &Population,
+    rule: &Instance,
+    dt: f64,
+    progress: Progress,
+) -> Result<TrainResult, String> {
+    if pop.size != 1 {
+        return Err(format!(
+            "the pattern detector `{}` is one neuron (has {})",
+            pop.name, pop.size
+        ));
+    }
+    if proj.weight_dim != "voltage" {
+        return Err(format!(
+            "flow `{}`: the detector is a model neuron driven through its synapse; give the weight in mV",
+            proj.name
+        ));
+    }
+    let s = Settings(&training.settings);
+    let n = input.size as usize;
+    let w0 = initial_weights(proj, n, 1, training.seed);
+    let stdp_rule = match rule.kind.as_str() {
+        "triplet_stdp" => pattern::Rule::Triplet(stdp::TripletStdp::from_instance(rule)?),
+        _ => pattern::Rule::Pair(stdp::PairStdp::from_instance(rule)?),
+    };
+    let cfg = pattern::Config {
+        afferents: n,
+        pattern_fraction: s.real("pattern_fraction", 0.5)?,
+        pattern_len: s.real("pattern_len", 0.05)?,
+        pattern_prob: s.real("pattern_prob", 0.25)?,
+        rate_max: s.real("rate_max", 90.0)?,
+        speed_max: s.real("speed_max", 1800.0)?,
+        speed_step: s.real("speed_step", 360.0)?,
+        max_silence: s.real("max_silence", 0.05)?,
+        noise_rate: s.real("noise_rate", 10.0)?,
+        dt,
+        epoch_duration: s.real("epoch_duration", 25.0)?,
+        test_duration: s.real("test_duration", 10.0)?,
+        epochs: training.epochs,
+        seed: training.seed,
+        neuron: pop.model.clone(),
+        port: Port {
+            kind: PortKind::Exponential {
+                tau: synapse_tau(proj)?,
+            },
+            e_rev: None,
+        },
+        w0,
+        rule: stdp_rule,
+    };
+    let out = pattern::run(&cfg, progress)?;
+    let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
+    let lat: Vec<f64> = out
+        .latency
+        .iter()
+        .copied()
+        .filter(|l| l.is_finite())
+        .collect();
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
+    let k = lat.len().min(20);
+    let mut notes = vec![
+        format!(
+            "{} afferents, {:.0} % in a {} ms pattern shown in {:.0} % of the sections (never twice in a row), {} Hz noise; detector `{}` ({}), rule {}",
+            n,
+            cfg.pattern_fraction * 100.0,
+            cfg.pattern_len * 1e3,
+            cfg.pattern_prob * 100.0,
+            cfg.noise_rate,
+            pop.name,
+            pop.model.kind,
+            rule.kind
+        ),
+        format!(
+            "last epoch: hit rate {:.3}, false alarms {:.3} Hz (learning); test with learning off: hit rate {:.3}, false alarms {:.3} Hz",
+            last(&out.hit_rate),
+            last(&out.false_alarm_hz),
+            last(&out.test_hit_rate),
+            last(&out.test_false_alarm_hz)
+        ),
+        format!(
+            "{} presentations; latency of the first spike in the pattern: mean {:.1} ms over the first {k} hits, {:.1} ms over the last {k}",
+            out.latency.len(),
+            mean(&lat[..k]) * 1e3,
+            mean(&lat[lat.len() - k..]) * 1e3
+        ),
+    ];
+    if out.latency.is_empty() {
+        notes.push("no pattern presentation happened".into());
+    }
+    let e = out.hit_rate.len();
+    Ok(TrainResult {
+        rule: rule.kind.clone(),
+        epochs: out.epochs,
+        tensors: vec![
+            tensor(weight_name(net, proj), vec![1, n], out.w),
+            tensor("pattern_afferents", vec![n], out.pattern_mask),
+            tensor("latency_s", vec![out.latency.len()], out.latency),
+            tensor("hit_rate", vec![e], out.hit_rate),
+            tensor("false_alarm_hz", vec![e], out.false_alarm_hz),
+            tensor("test_hit_rate", vec![e], out.test_hit_rate),
+            tensor("test_false_alarm_hz", vec![e], out.test_false_alarm_hz),
+        ],
+        notes,
+    })
+}
