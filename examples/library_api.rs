@@ -7,7 +7,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let path = PathBuf::from(std::env::args().nth(1).unwrap_or_else(|| "specs/cuba.bra".into()));
+    let path = PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .unwrap_or_else(|| "specs/cuba.bra".into()),
+    );
     // 1. Load and resolve (syntax and loading errors come back as diagnostics).
     let (model, loaded) = bra_model::Model::load(&path);
     // 2. Check: every rule of the registry, with the spec's own levels.
@@ -38,7 +42,10 @@ fn main() -> ExitCode {
         if let Some(rec) = rec {
             let pop = &engine.pops[p];
             let s = bra_runtime::stats::population(&pop.name, pop.size, rec, net.run.duration);
-            println!("{:<12} {:>6} neurons {:>8.2} Hz", s.name, s.size, s.mean_rate_hz);
+            println!(
+                "{:<12} {:>6} neurons {:>8.2} Hz",
+                s.name, s.size, s.mean_rate_hz
+            );
         }
     }
     ExitCode::SUCCESS

@@ -49,6 +49,41 @@ pub enum Export {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Write a self-contained NEST (3.x) Python script of the compiled
+    /// network; it runs it and saves spikes in bra's output layout
+    /// (`python3 model.py OUT_DIR`). Parts NEST cannot run exactly are
+    /// refused with a diagnostic, never approximated.
+    Nest {
+        /// The spec.
+        spec: PathBuf,
+        /// The script to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// NeuroML 2 / LEMS (not available yet: says so).
+    Neuroml {
+        /// The spec.
+        spec: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// PyNN (not available yet: says so).
+    Pynn {
+        /// The spec.
+        spec: PathBuf,
+        /// The script to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// NIR (not available yet: says so).
+    Nir {
+        /// The spec.
+        spec: PathBuf,
+        /// The file to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 /// Which diagram to draw.
@@ -200,6 +235,10 @@ fn load(spec: &Path, verb: &str) -> Result<bra_model::Loaded, ExitCode> {
 /// Run an export.
 pub fn export(what: Export) -> ExitCode {
     match what {
+        Export::Nest { spec, output } => crate::export_sim::run("nest", &spec, &output),
+        Export::Neuroml { spec, output } => crate::export_sim::run("neuroml", &spec, &output),
+        Export::Pynn { spec, output } => crate::export_sim::run("pynn", &spec, &output),
+        Export::Nir { spec, output } => crate::export_sim::run("nir", &spec, &output),
         Export::BraCsv { spec, output } => {
             let loaded = match load(&spec, "exported") {
                 Ok(l) => l,

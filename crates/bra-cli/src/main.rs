@@ -1,7 +1,9 @@
 //! The `bra` command line.
 
 mod check;
+mod compare;
 mod compile;
+mod export_sim;
 mod fmt;
 mod interop;
 mod io;
@@ -157,6 +159,17 @@ enum Command {
     },
     /// Draw the BIF, HCD or FRG of a spec (dot, mermaid, draw.io, svg).
     Graph(interop::GraphArgs),
+    /// Compare two run folders (bra's, or an exported NEST run's): mean
+    /// rate and CV per population, side by side; exit 1 beyond the tolerance.
+    Compare {
+        /// First output folder.
+        a: PathBuf,
+        /// Second output folder.
+        b: PathBuf,
+        /// Largest relative difference accepted.
+        #[arg(long, default_value_t = 0.15)]
+        tolerance: f64,
+    },
     /// List every rule of the registry.
     Rules {
         /// Output format.
@@ -180,6 +193,7 @@ fn main() -> ExitCode {
             None => check::run(&files, format, color, &select, dictionary.as_deref()),
         },
         Command::Rules { format } => check::list_rules(format),
+        Command::Compare { a, b, tolerance } => compare::run(&a, &b, tolerance),
         Command::Compile {
             spec,
             emit,

@@ -1,0 +1,962 @@
+//! Export to a NEST 3 Python script.
+//!
+//! The script builds the network with NEST's own models, simulates it, and
+//! writes `spikes/<pop>.times.npy` (s), `spikes/<pop>.ids.npy` (index in the
+//! population) and `summary.json` (per-population `mean_rate_hz` and
+//! `cv_isi`, computed as bra's `stats.rs` does) into the folder given as its
+//! first argument. Under `mpirun -np N` each rank writes the spikes of its
+//! own neurons to `.rank<r>/` and rank 0 merges them.
+//!
+//! Mappings (all exact up to integration scheme and random draws):
+//! * `lif` → `iaf_psc_delta` / `iaf_psc_exp` / `iaf_psc_alpha` by synapse
+//!   shape; a voltage weight `w` on an exponential or alpha port is a current
+//!   jump of `w·C_m/τ_m` (bra's trace adds `w` to `τ_m dv/dt`).
+//! * `lif_cond` → `iaf_cond_exp` / `iaf_cond_alpha`; `adex` →
+//!   `aeif_cond_exp` / `aeif_cond_alpha`; `izhikevich` → `izhikevich`
+//!   (delta inputs, forward Euler at `dt` ≤ 0.1 ms).
+//! * `poisson` populations → `parrot_neuron`s fed by one
+//!   `poisson_generator` (independent trains per parrot).
+//! * stimuli: `poisson` → `poisson_generator`, `current_source` →
+//!   `dc_generator`, `noise_current` → `noise_generator`.
+//! * `stdp` → `stdp_synapse` (`all_to_all`) or `stdp_nn_symm_synapse`
+//!   (`nearest`), additive (μ = 0) or multiplicative (μ = 1), with
+//!   `λ = a_plus`, `α = a_minus/a_plus`, `Wmax = w_max`.
+
+use crate::{Diagnostic, py, pystr, real, scale_law, signs};
+use bra_compile::ir::{Instance, Law, Network, Origin, Population, Value};
+use std::fmt::Write;
+
+/// One synaptic input into a population.
+struct Incoming<'a> {
+    name: &'a str,
+    origin: &'a Origin,
+    synapse: &'a Instance,
+    weight: &'a Value,
+}
+
+/// How a population maps onto NEST.
+struct Mapped {
+    model: String,
+    /// `(NEST parameter, Python expression)`, set at creation (reals) or after (laws).
+    params: Vec<(String, String)>,
+    /// Factor turning a weight of each dimension into NEST's weight unit.
+    scale_voltage: Option<f64>,
+    scale_current: Option<f64>,
+    scale_conductance: Option<f64>,
+    /// For `poisson` populations: (rate Hz, start ms, stop ms).
+    parrot: Option<(String, f64, f64)>,
+}
+
+/// A NEST random parameter for a law (already in NEST's units).
+fn law_expr(l: &Law) -> Result<String, String> {
+    let p = |k: &str| l.params.get(k).copied().unwrap_or(0.0);
+    Ok(match l.law.as_str() {
+        "constant" => py(p("value")),
+        "uniform" => format!(
+            "nest.random.uniform(min={}, max={})",
+            py(p("low")),
+            py(p("high"))
+        ),
+        "normal" => format!(
+            "nest.random.normal(mean={}, std={})",
+            py(p("mean")),
+            py(p("sd"))
+        ),
+        "lognormal" => format!(
+            "nest.random.lognormal(mean={}, std={})",
+            py(p("median").ln()),
+            py(p("sigma"))
+        ),
+        "clipped" => {
+            let inner = law_expr(l.inner.as_deref().ok_or("a clipped law without its law")?)?;
+            let lo = l.params.get("min").copied().unwrap_or(f64::NEG_INFINITY);
+            let hi = l.params.get("max").copied().unwrap_or(f64::INFINITY);
+            // The mode is not stored among the real parameters; clipping is the default.
+            if l.params.contains_key("redraw") {
+                format!("nest.math.redraw({inner}, min={}, max={})", py(lo), py(hi))
+            } else {
+                let mut e = inner;
+                if hi.is_finite() {
+                    e = format!("nest.math.min({e}, {})", py(hi));
+                }
+                if lo.is_finite() {
+                    e = format!("nest.math.max({e}, {})", py(lo));
+                }
+                e
+            }
+        }
+        other => {
+            return Err(format!(
+                "the law `{other}` has no NEST counterpart (NEST draws per-neuron values only from uniform, normal, lognormal and clipped laws)"
+            ));
+        }
+    })
+}
+
+/// A value in NEST's units as a Python expression (`scale` from SI).
+fn value_expr(v: &Value, scale: f64) -> Result<String, String> {
+    match v {
+        Value::Real(x) => Ok(py(x * scale)),
+        Value::Int(x) => Ok(py(*x as f64 * scale)),
+        Value::Law(l) => {
+            if scale < 0.0 {
+                return Err("a negative scale of a law".into());
+            }
+            law_expr(&scale_law(l, scale)?)
+        }
+        other => Err(format!("the value {other:?} is not a number")),
+    }
+}
+
+fn is_law(v: &Value) -> bool {
+    matches!(v, Value::Law(_))
+}
+
+struct Ctx<'a> {
+    diags: Vec<Diagnostic>,
+    net: &'a Network,
+}
+
+impl Ctx<'_> {
+    fn refuse(&mut self, component: &str, origin: &Origin, reason: impl Into<String>) {
+        self.diags.push(Diagnostic {
+            component: component.to_string(),
+            reason: reason.into(),
+            origin: origin.clone(),
+        });
+    }
+}
+
+fn incoming<'a>(net: &'a Network, pop: &Population) -> Vec<Incoming<'a>> {
+    let mut v = Vec::new();
+    for pr in net.projections.iter().filter(|p| p.post == pop.id) {
+        v.push(Incoming {
+            name: &pr.name,
+            origin: &pr.origin,
+            synapse: &pr.synapse,
+            weight: &pr.weight,
+        });
+    }
+    for inp in net.inputs.iter().filter(|i| i.target == pop.id) {
+        if let (Some(s), Some(w)) = (&inp.synapse, &inp.weight) {
+            v.push(Incoming {
+                name: &inp.name,
+                origin: &inp.origin,
+                synapse: s,
+                weight: w,
+            });
+        }
+    }
+    v
+}
+
+/// The synapse shape every input shares, and the time constants of the
+/// excitatory (non-negative weights) and inhibitory receptor.
+fn receptors(
+    cx: &mut Ctx,
+    pop: &Population,
+    ins: &[Incoming],
+    model: &str,
+) -> Option<(String, Option<f64>, Option<f64>)> {
+    let mut kind: Option<&str> = None;
+    let (mut ex, mut inh): (Option<f64>, Option<f64>) = (None, None);
+    let mut ok = true;
+    for i in ins {
+        let k = i.synapse.kind.as_str();
+        match kind {
+            None => kind = Some(k),
+            Some(k0) if k0 != k => {
+                cx.refuse(
+                    i.name,
+                    i.origin,
+                    format!(
+                        "`{}` receives `{k0}` and `{k}` synapses; NEST's `{model}` family has one synapse shape per model",
+                        pop.name
+                    ),
+                );
+                ok = false;
+            }
+            _ => {}
+        }
+        let tau = real(&i.synapse.params, "tau");
+        let (pos, neg) = signs(i.weight);
+        for (want, slot, rec) in [(pos, &mut ex, "excitatory"), (neg, &mut inh, "inhibitory")] {
+            if !want {
+                continue;
+            }
+            match (*slot, tau) {
+                (None, t) => *slot = t,
+                (Some(a), Some(b)) if (a - b).abs() > 1e-12 * a.abs() => {
+                    cx.refuse(
+                        i.name,
+                        i.origin,
+                        format!(
+                            "`{}` has {rec} inputs with time constants {} ms and {} ms; NEST's `{model}` has one time constant per receptor (excitatory and inhibitory, chosen by the sign of each weight)",
+                            pop.name,
+                            a * 1e3,
+                            b * 1e3
+                        ),
+                    );
+                    ok = false;
+                }
+                _ => {}
+            }
+        }
+    }
+    ok.then(|| (kind.unwrap_or("exponential").to_string(), ex, inh))
+}
+
+/// Map a population onto a NEST model.
+fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
+    let p = &pop.model.params;
+    let mut params: Vec<(String, String)> = Vec::new();
+    let bad_set = std::cell::Cell::new(false);
+    let mut bad = false;
+    let mut set = |cx: &mut Ctx, nest: &str, k: &str, scale: f64| {
+        if let Some(v) = p.get(k) {
+            match value_expr(v, scale) {
+                Ok(e) => params.push((nest.into(), e)),
+                Err(e) => {
+                    cx.refuse(&pop.name, &pop.origin, format!("parameter `{k}`: {e}"));
+                    bad_set.set(true);
+                }
+            }
+        }
+    };
+
+    let ins = incoming(cx.net, pop);
+    let model = pop.model.kind.as_str();
+    let dt = cx.net.run.dt;
+    let mut m = Mapped {
+        model: String::new(),
+        params: Vec::new(),
+        scale_voltage: None,
+        scale_current: None,
+        scale_conductance: None,
+        parrot: None,
+    };
+    match model {
+        "lif" => {
+            let (kind, ex, inh) = receptors(cx, pop, &ins, "iaf_psc_*")?;
+            m.model = match kind.as_str() {
+                "delta" => "iaf_psc_delta",
+                "exponential" => "iaf_psc_exp",
+                "alpha" => "iaf_psc_alpha",
+                other => {
+                    cx.refuse(
+                        &pop.name,
+                        &pop.origin,
+                        format!("synapse `{other}` has no NEST iaf_psc model"),
+                    );
+                    return None;
+                }
+            }
+            .into();
+            for (n, k, s) in [
+                ("tau_m", "tau_m", 1e3),
+                ("E_L", "v_rest", 1e3),
+                ("V_th", "v_th", 1e3),
+                ("V_reset", "v_reset", 1e3),
+                ("t_ref", "t_ref", 1e3),
+                ("C_m", "c_m", 1e12),
+                ("I_e", "i_e", 1e12),
+            ] {
+                set(cx, n, k, s);
+            }
+            if kind != "delta" {
+                params.push(("tau_syn_ex".into(), py(ex.unwrap_or(0.002) * 1e3)));
+                params.push(("tau_syn_in".into(), py(inh.unwrap_or(0.002) * 1e3)));
+            }
+            let (tm, cm) = (real(p, "tau_m"), real(p, "c_m"));
+            if kind == "delta" {
+                m.scale_voltage = Some(1e3);
+            } else {
+                m.scale_voltage = tm.zip(cm).map(|(t, c)| c / t * 1e12);
+                m.scale_current = Some(1e12);
+            }
+            for i in &ins {
+                if i.synapse.params.get("mode") == Some(&Value::Text("conductance".into())) {
+                    cx.refuse(
+                        i.name,
+                        i.origin,
+                        "a conductance synapse onto `lif` (current-based)",
+                    );
+                    bad = true;
+                }
+            }
+            if m.scale_voltage.is_none() {
+                cx.refuse(&pop.name, &pop.origin, "voltage weights need tau_m and c_m to be plain numbers to convert to NEST's pA");
+                bad = true;
+            }
+            init_v(cx, pop, &mut params, "V_m", real(p, "v_rest"));
+        }
+        "lif_cond" | "adex" => {
+            let (kind, ex, inh) = receptors(
+                cx,
+                pop,
+                &ins,
+                if model == "adex" {
+                    "aeif_cond_*"
+                } else {
+                    "iaf_cond_*"
+                },
+            )?;
+            let base = if model == "adex" {
+                "aeif_cond"
+            } else {
+                "iaf_cond"
+            };
+            m.model = match kind.as_str() {
+                "exponential" => format!("{base}_exp"),
+                "alpha" => format!("{base}_alpha"),
+                other => {
+                    cx.refuse(
+                        &pop.name,
+                        &pop.origin,
+                        format!("NEST's {base}_* models have no `{other}` synapse"),
+                    );
+                    return None;
+                }
+            };
+            if model == "adex" {
+                for (n, k, s) in [
+                    ("C_m", "c_m", 1e12),
+                    ("g_L", "g_l", 1e9),
+                    ("E_L", "e_l", 1e3),
+                    ("V_th", "v_t", 1e3),
+                    ("Delta_T", "delta_t", 1e3),
+                    ("tau_w", "tau_w", 1e3),
+                    ("a", "a", 1e9),
+                    ("b", "b", 1e12),
+                    ("V_reset", "v_reset", 1e3),
+                    ("V_peak", "v_peak", 1e3),
+                    ("t_ref", "t_ref", 1e3),
+                    ("I_e", "i_e", 1e12),
+                    ("E_ex", "e_ex", 1e3),
+                    ("E_in", "e_in", 1e3),
+                ] {
+                    set(cx, n, k, s);
+                }
+                init_v(cx, pop, &mut params, "V_m", real(p, "e_l"));
+            } else {
+                for (n, k, s) in [
+                    ("C_m", "c_m", 1e12),
+                    ("g_L", "g_l", 1e9),
+                    ("E_L", "v_rest", 1e3),
+                    ("V_th", "v_th", 1e3),
+                    ("V_reset", "v_reset", 1e3),
+                    ("t_ref", "t_ref", 1e3),
+                    ("I_e", "i_e", 1e12),
+                    ("E_ex", "e_ex", 1e3),
+                    ("E_in", "e_in", 1e3),
+                ] {
+                    set(cx, n, k, s);
+                }
+                init_v(cx, pop, &mut params, "V_m", real(p, "v_rest"));
+            }
+            params.push(("tau_syn_ex".into(), py(ex.unwrap_or(0.002) * 1e3)));
+            params.push(("tau_syn_in".into(), py(inh.unwrap_or(0.002) * 1e3)));
+            m.scale_conductance = Some(1e9);
+            for i in &ins {
+                let sp = &i.synapse.params;
+                if sp.get("mode") != Some(&Value::Text("conductance".into())) {
+                    cx.refuse(i.name, i.origin, format!("a current synapse onto conductance-based `{}`: NEST's {} takes conductances only", pop.name, m.model));
+                    bad = true;
+                    continue;
+                }
+                let e_rev = real(sp, "e_rev").unwrap_or(0.0);
+                let (pos, neg) = signs(i.weight);
+                let ok_ex = !pos || e_rev == 0.0 || Some(e_rev) == real(p, "e_ex");
+                let ok_in = !neg || e_rev == 0.0 || Some(e_rev) == real(p, "e_in");
+                if !(ok_ex && ok_in) {
+                    cx.refuse(i.name, i.origin, format!("reversal potential {} mV differs from the target's e_ex/e_in; NEST has two fixed reversal potentials per neuron", e_rev * 1e3));
+                    bad = true;
+                }
+            }
+        }
+        "izhikevich" => {
+            m.model = "izhikevich".into();
+            if dt > 1e-4 * (1.0 + 1e-9) {
+                cx.refuse(&pop.name, &pop.origin, "bra integrates izhikevich in sub-steps of at most 0.1 ms; NEST at the resolution: use dt <= 0.1 ms");
+                bad = true;
+            }
+            for (n, k, s) in [
+                ("a", "a", 1e-3),
+                ("b", "b", 1.0),
+                ("c", "c", 1e3),
+                ("d", "d", 1e3),
+                ("V_th", "v_peak", 1e3),
+                ("I_e", "i_e", 1.0),
+            ] {
+                set(cx, n, k, s);
+            }
+            params.push(("consistent_integration".into(), "False".into()));
+            for i in &ins {
+                if i.synapse.kind != "delta" {
+                    cx.refuse(i.name, i.origin, format!("NEST's `izhikevich` takes only delta (voltage-jump) inputs; this input onto `{}` has a `{}` synapse", pop.name, i.synapse.kind));
+                    bad = true;
+                }
+            }
+            m.scale_voltage = Some(1e3);
+            let v0 = pop.init.get("v");
+            match v0 {
+                Some(v) => match value_expr(v, 1e3) {
+                    Ok(e) => params.push(("V_m".into(), e)),
+                    Err(e) => {
+                        cx.refuse(&pop.name, &pop.origin, format!("initial v: {e}"));
+                        bad = true;
+                    }
+                },
+                None => params.push(("V_m".into(), "-65.0".into())),
+            }
+            if v0.is_some() || pop.init.contains_key("u") {
+                cx.refuse(&pop.name, &pop.origin, "initial values of izhikevich's v or u are not exported yet (bra starts u at b·v)");
+                bad = true;
+            } else if let Some(b) = real(p, "b") {
+                params.push(("U_m".into(), py(-65.0 * b)));
+            } else {
+                cx.refuse(
+                    &pop.name,
+                    &pop.origin,
+                    "a per-neuron law for b: NEST's initial U_m = b·V_m cannot follow it",
+                );
+                bad = true;
+            }
+        }
+        "poisson" => {
+            m.model = "parrot_neuron".into();
+            let rate = match p.get("rate") {
+                Some(v) => match value_expr(v, 1.0) {
+                    Ok(e) if !is_law(v) => e,
+                    _ => {
+                        cx.refuse(&pop.name, &pop.origin, "a per-neuron law for the Poisson rate has no poisson_generator counterpart");
+                        return None;
+                    }
+                },
+                None => "0.0".into(),
+            };
+            let start = real(p, "start").unwrap_or(0.0) * 1e3;
+            let stop = real(p, "stop").unwrap_or(f64::INFINITY) * 1e3;
+            m.parrot = Some((rate, start, stop));
+        }
+        other => {
+            cx.refuse(
+                &pop.name,
+                &pop.origin,
+                format!("the model `{other}` has no NEST counterpart that bra can export"),
+            );
+            return None;
+        }
+    }
+    if pop.init.keys().any(|k| k != "v") {
+        cx.refuse(
+            &pop.name,
+            &pop.origin,
+            "initial values other than v are not exported",
+        );
+        bad = true;
+    }
+    m.params = params;
+    (!bad && !bad_set.get()).then_some(m)
+}
+
+fn init_v(
+    cx: &mut Ctx,
+    pop: &Population,
+    params: &mut Vec<(String, String)>,
+    name: &str,
+    rest: Option<f64>,
+) {
+    match pop.init.get("v") {
+        Some(v) => match value_expr(v, 1e3) {
+            Ok(e) => params.push((name.into(), e)),
+            Err(e) => cx.refuse(&pop.name, &pop.origin, format!("initial v: {e}")),
+        },
+        None => {
+            if let Some(r) = rest {
+                params.push((name.into(), py(r * 1e3)));
+            }
+        }
+    }
+}
+
+fn weight_scale(m: &Mapped, dim: &str) -> Option<f64> {
+    match dim {
+        "voltage" => m.scale_voltage,
+        "current" => m.scale_current,
+        "conductance" => m.scale_conductance,
+        _ => None,
+    }
+}
+
+fn connector(cx: &mut Ctx, c: &Instance, name: &str, origin: &Origin) -> Option<String> {
+    let p = &c.params;
+    let b = |k: &str| {
+        if p.get(k) == Some(&Value::Bool(false)) {
+            "False"
+        } else {
+            "True"
+        }
+    };
+    Some(match c.kind.as_str() {
+        "all_to_all" => format!(
+            "{{'rule': 'all_to_all', 'allow_autapses': {}}}",
+            b("allow_autapses")
+        ),
+        "one_to_one" => "{'rule': 'one_to_one'}".into(),
+        "fixed_probability" => format!(
+            "{{'rule': 'pairwise_bernoulli', 'p': {}, 'allow_autapses': {}}}",
+            py(real(p, "p").unwrap_or(0.0)),
+            b("allow_autapses")
+        ),
+        "fixed_indegree" => format!(
+            "{{'rule': 'fixed_indegree', 'indegree': {}, 'allow_autapses': {}, 'allow_multapses': {}}}",
+            real(p, "k").unwrap_or(0.0) as i64,
+            b("allow_autapses"),
+            b("allow_multapses")
+        ),
+        "fixed_total_number" => format!(
+            "{{'rule': 'fixed_total_number', 'N': {}, 'allow_autapses': {}, 'allow_multapses': {}}}",
+            real(p, "n").unwrap_or(0.0) as i64,
+            b("allow_autapses"),
+            b("allow_multapses")
+        ),
+        other => {
+            cx.refuse(name, origin, format!("the connector `{other}` is not exported to NEST (it needs NEST's spatial or from-array connections)"));
+            return None;
+        }
+    })
+}
+
+/// The NEST script for `net`, or every part that cannot be mapped exactly.
+pub fn export(net: &Network) -> Result<String, Vec<Diagnostic>> {
+    let mut cx = Ctx {
+        diags: Vec::new(),
+        net,
+    };
+    let dt_ms = net.run.dt * 1e3;
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        r#"#!/usr/bin/env python3
+"""NEST 3 script exported by `bra export nest` from project {project}.
+
+Usage: python3 THIS.py [OUTPUT_DIR]          (default: nest_out)
+       mpirun -np 2 python3 THIS.py OUTPUT_DIR
+Environment: BRA_NEST_THREADS (threads per process, default 1),
+             BRA_DURATION (simulated seconds, default {dur}).
+Writes spikes/<pop>.times.npy (s), spikes/<pop>.ids.npy and summary.json in
+bra's output layout.
+"""
+import json, os, sys, time
+import numpy as np
+import nest
+
+OUT = sys.argv[1] if len(sys.argv) > 1 else "nest_out"
+DURATION = float(os.environ.get("BRA_DURATION", "{dur}"))
+nest.set_verbosity("M_ERROR")
+nest.ResetKernel()
+nest.SetKernelStatus({{"resolution": {dt}, "rng_seed": {seed}, "local_num_threads": int(os.environ.get("BRA_NEST_THREADS", "1"))}})
+P = {{}}
+"#,
+        project = net.project,
+        dur = py(net.run.duration),
+        dt = py(dt_ms),
+        seed = (net.run.seed % 2_147_483_647).max(1),
+    );
+    let mut mapped: Vec<Option<Mapped>> = Vec::new();
+    for pop in &net.populations {
+        let m = map_pop(&mut cx, pop);
+        if let Some(m) = &m {
+            let name = pystr(&pop.name);
+            let _ = writeln!(
+                s,
+                "\n# {} ({}, {} neurons)",
+                pop.name, pop.model.kind, pop.size
+            );
+            let _ = writeln!(
+                s,
+                "P[{name}] = nest.Create({}, {})",
+                pystr(&m.model),
+                pop.size
+            );
+            for (k, e) in &m.params {
+                let _ = writeln!(s, "P[{name}].set({k}={e})");
+            }
+            if let Some((rate, start, stop)) = &m.parrot {
+                let _ = writeln!(
+                    s,
+                    "_g = nest.Create('poisson_generator', params={{'rate': {rate}, 'start': {}, 'stop': {}}})\nnest.Connect(_g, P[{name}], 'all_to_all', {{'delay': {}}})",
+                    py(*start),
+                    if stop.is_finite() {
+                        py(*stop)
+                    } else {
+                        "1e300".into()
+                    },
+                    py(dt_ms)
+                );
+            }
+        }
+        mapped.push(m);
+    }
+    // Projections.
+    for pr in &net.projections {
+        let (Some(Some(mpost)), Some(Some(_))) =
+            (mapped.get(pr.post as usize), mapped.get(pr.pre as usize))
+        else {
+            continue;
+        };
+        let Some(scale) = weight_scale(mpost, &pr.weight_dim) else {
+            cx.refuse(
+                &pr.name,
+                &pr.origin,
+                format!(
+                    "a {} weight onto `{}` has no NEST unit for `{}`",
+                    pr.weight_dim, net.populations[pr.post as usize].name, mpost.model
+                ),
+            );
+            continue;
+        };
+        let Some(conn) = connector(&mut cx, &pr.connector, &pr.name, &pr.origin) else {
+            continue;
+        };
+        let w = match value_expr(&pr.weight, scale) {
+            Ok(w) => w,
+            Err(e) => {
+                cx.refuse(&pr.name, &pr.origin, format!("weight: {e}"));
+                continue;
+            }
+        };
+        let d = match value_expr(&pr.delay, 1e3) {
+            Ok(d) => d,
+            Err(e) => {
+                cx.refuse(&pr.name, &pr.origin, format!("delay: {e}"));
+                continue;
+            }
+        };
+        if let Value::Real(d) = pr.delay
+            && d < net.run.dt * (1.0 - 1e-9)
+        {
+            cx.refuse(
+                &pr.name,
+                &pr.origin,
+                "a delay shorter than one time step: NEST's minimum delay is the resolution",
+            );
+            continue;
+        }
+        let mut syn = format!("{{'synapse_model': 'static_synapse', 'weight': {w}, 'delay': {d}}}");
+        if let Some(pl) = &pr.plasticity {
+            match stdp(&mut cx, pl, scale, &pr.weight, &pr.name, &pr.origin) {
+                Some((model, extra, tau_minus)) => {
+                    syn = format!(
+                        "{{'synapse_model': {}, 'weight': {w}, 'delay': {d}, {extra}}}",
+                        pystr(&model)
+                    );
+                    let post = pystr(&net.populations[pr.post as usize].name);
+                    let _ = writeln!(s, "P[{post}].set(tau_minus={})", py(tau_minus));
+                }
+                None => continue,
+            }
+        }
+        let _ = writeln!(
+            s,
+            "\n# {}\nnest.Connect(P[{}], P[{}], {conn}, {syn})",
+            pr.name,
+            pystr(&net.populations[pr.pre as usize].name),
+            pystr(&net.populations[pr.post as usize].name),
+        );
+    }
+    // Inputs.
+    for inp in &net.inputs {
+        let Some(Some(mt)) = mapped.get(inp.target as usize) else {
+            continue;
+        };
+        let target = pystr(&net.populations[inp.target as usize].name);
+        let sp = &inp.source.params;
+        let ms = |k: &str, d: f64| real(sp, k).map(|x| x * 1e3).unwrap_or(d);
+        let stop = ms("stop", f64::INFINITY);
+        let stop = if stop.is_finite() {
+            py(stop)
+        } else {
+            "1e300".into()
+        };
+        let start = py(ms("start", 0.0));
+        let reals = |k: &str| real(sp, k);
+        match inp.source.kind.as_str() {
+            "poisson" => {
+                let (Some(rate), Some(w)) = (reals("rate"), &inp.weight) else {
+                    cx.refuse(
+                        &inp.name,
+                        &inp.origin,
+                        "a Poisson stimulus with a per-neuron rate law or without a weight",
+                    );
+                    continue;
+                };
+                let dim = inp.weight_dim.as_deref().unwrap_or("voltage");
+                let Some(scale) = weight_scale(mt, dim) else {
+                    cx.refuse(
+                        &inp.name,
+                        &inp.origin,
+                        format!("a {dim} weight has no NEST unit for `{}`", mt.model),
+                    );
+                    continue;
+                };
+                let w = match value_expr(w, scale) {
+                    Ok(w) => w,
+                    Err(e) => {
+                        cx.refuse(&inp.name, &inp.origin, format!("weight: {e}"));
+                        continue;
+                    }
+                };
+                let _ = writeln!(
+                    s,
+                    "\n# stimulus {}\n_g = nest.Create('poisson_generator', params={{'rate': {}, 'start': {start}, 'stop': {stop}}})\nnest.Connect(_g, P[{target}], 'all_to_all', {{'weight': {w}, 'delay': {}}})",
+                    inp.name,
+                    py(rate),
+                    py(dt_ms)
+                );
+            }
+            "current_source" => {
+                let Some(a) = reals("amplitude") else {
+                    cx.refuse(
+                        &inp.name,
+                        &inp.origin,
+                        "a current source without a numeric amplitude",
+                    );
+                    continue;
+                };
+                let _ = writeln!(
+                    s,
+                    "\n# stimulus {}\n_g = nest.Create('dc_generator', params={{'amplitude': {}, 'start': {start}, 'stop': {stop}}})\nnest.Connect(_g, P[{target}])",
+                    inp.name,
+                    py(a * 1e12)
+                );
+            }
+            "noise_current" => {
+                let interval = ms("interval", 1.0).max(dt_ms);
+                let k = interval / dt_ms;
+                if (k - k.round()).abs() > 1e-6 {
+                    cx.refuse(&inp.name, &inp.origin, "a noise interval that is not a whole number of steps (NEST's noise_generator dt must be)");
+                    continue;
+                }
+                let _ = writeln!(
+                    s,
+                    "\n# stimulus {}\n_g = nest.Create('noise_generator', params={{'mean': {}, 'std': {}, 'dt': {}, 'start': {start}, 'stop': {stop}}})\nnest.Connect(_g, P[{target}])",
+                    inp.name,
+                    py(reals("mean").unwrap_or(0.0) * 1e12),
+                    py(reals("sd").unwrap_or(0.0) * 1e12),
+                    py(interval)
+                );
+            }
+            other => cx.refuse(
+                &inp.name,
+                &inp.origin,
+                format!("the stimulus `{other}` is not exported to NEST"),
+            ),
+        }
+    }
+    // Recording: the spikes bra records (every spiking population when the
+    // spec names none).
+    let mut rec: Vec<&Population> = net
+        .recorders
+        .iter()
+        .filter(|r| r.variable == "spikes")
+        .filter_map(|r| net.populations.get(r.population as usize))
+        .collect();
+    if !net.recorders.iter().any(|r| r.variable == "spikes") {
+        rec = net.populations.iter().collect();
+    }
+    rec.dedup_by_key(|p| p.id);
+    for r in net
+        .recorders
+        .iter()
+        .filter(|r| r.variable == "spikes" && r.indices.is_some())
+    {
+        cx.refuse(&net.populations[r.population as usize].name, &r.origin, "recording the spikes of part of a population is not exported (the whole population is recorded)");
+    }
+    let _ = writeln!(s, "\nREC = {{}}");
+    let _ = writeln!(s, "SIZE = {{}}");
+    for p in rec.iter().filter(|p| mapped[p.id as usize].is_some()) {
+        let n = pystr(&p.name);
+        let _ = writeln!(
+            s,
+            "REC[{n}] = nest.Create('spike_recorder')\nnest.Connect(P[{n}], REC[{n}])\nSIZE[{n}] = {}",
+            p.size
+        );
+    }
+    let mut files = String::new();
+    for p in &rec {
+        let _ = write!(
+            files,
+            "{}: {}, ",
+            pystr(&p.name),
+            pystr(&bra_runtime::io::safe(&p.name))
+        );
+    }
+    let _ = writeln!(s, "SAFE = {{{files}}}");
+    let _ = writeln!(s, "PROJECT = {}", pystr(&net.project));
+    let _ = writeln!(s, "SEED = {}\nDT = {}", net.run.seed, py(net.run.dt));
+    s.push_str(RUN_AND_SAVE);
+    if cx.diags.is_empty() {
+        Ok(s)
+    } else {
+        Err(cx.diags)
+    }
+}
+
+/// The NEST synapse model, its extra parameters and the post-synaptic
+/// `tau_minus` (ms) for a bra `stdp` rule.
+fn stdp(
+    cx: &mut Ctx,
+    pl: &Instance,
+    scale: f64,
+    w: &Value,
+    name: &str,
+    origin: &Origin,
+) -> Option<(String, String, f64)> {
+    if pl.kind != "stdp" {
+        cx.refuse(
+            name,
+            origin,
+            format!(
+                "the plasticity rule `{}` has no NEST synapse model",
+                pl.kind
+            ),
+        );
+        return None;
+    }
+    let p = &pl.params;
+    let text = |k: &str| match p.get(k) {
+        Some(Value::Text(t)) => t.clone(),
+        _ => String::new(),
+    };
+    let w_min = real(p, "w_min").unwrap_or(0.0);
+    let w_max = real(p, "w_max").unwrap_or(f64::INFINITY);
+    if w_min != 0.0 {
+        cx.refuse(
+            name,
+            origin,
+            "STDP with w_min != 0: NEST's stdp_synapse bounds weights at 0",
+        );
+        return None;
+    }
+    if !w_max.is_finite() {
+        cx.refuse(name, origin, "STDP without w_max: NEST's stdp_synapse scales its updates by Wmax, bra by the mean initial weight");
+        return None;
+    }
+    if signs(w).1 {
+        cx.refuse(
+            name,
+            origin,
+            "STDP on negative weights: NEST's stdp_synapse keeps weights of one sign",
+        );
+        return None;
+    }
+    let a_plus = real(p, "a_plus").unwrap_or(0.005);
+    let a_minus = real(p, "a_minus").unwrap_or(0.00525);
+    if a_plus <= 0.0 {
+        cx.refuse(
+            name,
+            origin,
+            "STDP with a_plus = 0: NEST's alpha = a_minus/a_plus is undefined",
+        );
+        return None;
+    }
+    let mu = match text("bounds").as_str() {
+        "multiplicative" => 1.0,
+        _ => 0.0,
+    };
+    let model = match text("pairing").as_str() {
+        "nearest" => "stdp_nn_symm_synapse",
+        _ => "stdp_synapse",
+    };
+    let extra = format!(
+        "'tau_plus': {}, 'lambda': {}, 'alpha': {}, 'mu_plus': {}, 'mu_minus': {}, 'Wmax': {}",
+        py(real(p, "tau_plus").unwrap_or(0.0168) * 1e3),
+        py(a_plus),
+        py(a_minus / a_plus),
+        py(mu),
+        py(mu),
+        py(w_max * scale)
+    );
+    Some((
+        model.into(),
+        extra,
+        real(p, "tau_minus").unwrap_or(0.0337) * 1e3,
+    ))
+}
+
+const RUN_AND_SAVE: &str = r#"
+t0 = time.perf_counter()
+nest.Simulate(DURATION * 1000.0)
+run_wall = time.perf_counter() - t0
+RANK, NPROC = nest.Rank(), nest.NumProcesses()
+
+
+def stats(name, size, times, ids, duration):
+    """Per-population statistics, as bra's stats.rs computes them."""
+    n = len(times)
+    rate = n / (size * duration) if size > 0 and duration > 0 else 0.0
+    cvs = []
+    if n:
+        order = np.lexsort((times, ids))
+        t, i = times[order], ids[order]
+        for j in np.unique(i):
+            tj = t[i == j]
+            if len(tj) >= 3:
+                d = np.diff(tj)
+                m = d.mean()
+                if m > 0:
+                    cvs.append(np.sqrt(max((d * d).mean() - m * m, 0.0)) / m)
+    return {"name": name, "size": int(size), "spikes": int(n), "mean_rate_hz": float(rate),
+            "cv_isi": float(np.mean(cvs)) if cvs else None}
+
+
+# Each rank saves the spikes of its own neurons; rank 0 merges.
+part = os.path.join(OUT, ".rank%d" % RANK)
+os.makedirs(part, exist_ok=True)
+for name, r in REC.items():
+    ev = r.get("events")
+    first = P[name].tolist()[0]
+    np.save(os.path.join(part, SAFE[name] + ".times.npy"), np.asarray(ev["times"], dtype=float) / 1000.0)
+    np.save(os.path.join(part, SAFE[name] + ".ids.npy"), (np.asarray(ev["senders"], dtype=np.int64) - first).astype(np.uint32))
+open(os.path.join(part, "done"), "w").close()
+if NPROC > 1:
+    try:
+        nest.SyncProcesses()
+    except Exception:
+        pass
+if RANK == 0:
+    deadline = time.time() + 600
+    while not all(os.path.exists(os.path.join(OUT, ".rank%d" % k, "done")) for k in range(NPROC)):
+        if time.time() > deadline:
+            sys.exit("bra-nest: ranks did not finish writing their spikes")
+        time.sleep(0.1)
+    os.makedirs(os.path.join(OUT, "spikes"), exist_ok=True)
+    pops, files = [], []
+    for name in REC:
+        ts = [np.load(os.path.join(OUT, ".rank%d" % k, SAFE[name] + ".times.npy")) for k in range(NPROC)]
+        js = [np.load(os.path.join(OUT, ".rank%d" % k, SAFE[name] + ".ids.npy")) for k in range(NPROC)]
+        t, i = np.concatenate(ts), np.concatenate(js)
+        order = np.lexsort((i, t))
+        t, i = t[order], i[order]
+        for ext, a in (("times", t), ("ids", i)):
+            rel = os.path.join("spikes", "%s.%s.npy" % (SAFE[name], ext))
+            np.save(os.path.join(OUT, rel), a)
+            files.append(rel)
+        pops.append(stats(name, SIZE[name], t, i, DURATION))
+    for k in range(NPROC):
+        d = os.path.join(OUT, ".rank%d" % k)
+        for f in os.listdir(d):
+            os.remove(os.path.join(d, f))
+        os.rmdir(d)
+    files.append("summary.json")
+    summary = {"project": PROJECT, "simulator": "nest " + nest.__version__, "processes": NPROC,
+               "simulated_s": DURATION, "dt": DT, "seed": SEED, "run_wall_s": run_wall,
+               "populations": pops, "files": files}
+    with open(os.path.join(OUT, "summary.json.tmp"), "w") as f:
+        json.dump(summary, f, indent=2)
+    os.replace(os.path.join(OUT, "summary.json.tmp"), os.path.join(OUT, "summary.json"))
+    for p in pops:
+        print("%-20s %8d spikes  %8.3f Hz  CV %s" % (p["name"], p["spikes"], p["mean_rate_hz"], p["cv_isi"]))
+"#;
