@@ -8,7 +8,7 @@ use bra_syntax::{
 };
 use std::path::{Path, PathBuf};
 
-/// Every `example:` block of `grammar/bra.ebnf` (extracted as in grammar_examples.rs).
+/// Every `example:` block of `grammar/bra.ebnf`, in order.
 pub fn grammar_examples() -> Vec<String> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../grammar/bra.ebnf");
     let text = std::fs::read_to_string(path).expect("grammar/bra.ebnf is readable");
