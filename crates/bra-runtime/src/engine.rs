@@ -26,6 +26,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Neurons per parallel task: fixed, so that results never depend on it.
 pub const CHUNK: usize = 4096;
 
+/// Largest total size of the spike ring buffers the engine allocates.
+pub const MAX_RING_BYTES: u128 = 8 << 30;
+
 /// Something that prevents a network from being built, with its origin.
 #[derive(Clone, Debug)]
 pub struct BuildError {
@@ -332,6 +335,24 @@ impl Engine {
             proj_delay.push(d);
         }
         let slots = max_delay as usize + 1;
+        // Ring buffers hold one slot per step of the longest delay for every
+        // port of every population: refuse sizes that cannot be allocated.
+        let ring_bytes: u128 = net
+            .populations
+            .iter()
+            .enumerate()
+            .map(|(k, p)| p.size as u128 * ports[k].len() as u128 * slots as u128 * 8)
+            .sum();
+        if ring_bytes > MAX_RING_BYTES {
+            return Err(BuildError {
+                message: format!(
+                    "the spike ring buffers would need {} GiB (longest delay {} steps); shorten the delays or raise dt",
+                    ring_bytes / (1 << 30),
+                    max_delay
+                ),
+                origin: None,
+            });
+        }
         // Populations.
         let mut pops = Vec::new();
         for (k, p) in net.populations.iter().enumerate() {
