@@ -95,6 +95,66 @@ impl<'m> Compiler<'m> {
                 projections.push(p);
             }
         }
+        // A GAIN sheet with a non-zero `coupling` is coupled to its
+        // neighbours within `radius` by the sheet itself: expand that into a
+        // self-projection (delta synapse, one-step delay), unless the spec
+        // already writes the coupling as a self-flow.
+        for pop in &populations {
+            let coupling = pop
+                .model
+                .params
+                .get("coupling")
+                .and_then(Value::as_real)
+                .unwrap_or(0.0);
+            if pop.model.kind != "gain_sheet" || coupling == 0.0 {
+                continue;
+            }
+            if projections
+                .iter()
+                .any(|p| p.pre == pop.id && p.post == pop.id)
+            {
+                continue;
+            }
+            let radius = pop
+                .model
+                .params
+                .get("radius")
+                .cloned()
+                .unwrap_or(Value::Real(1.0));
+            let wrap = pop
+                .model
+                .params
+                .get("wrap")
+                .cloned()
+                .unwrap_or(Value::Bool(false));
+            let (Some(connector), Some(synapse)) = (
+                default_instance(Kind::Connector, "grid_neighbourhood"),
+                default_instance(Kind::Synapse, "delta"),
+            ) else {
+                continue;
+            };
+            let mut connector = connector;
+            connector.params.insert("radius".into(), radius);
+            connector.params.insert("wrap".into(), wrap);
+            projections.push(Projection {
+                id: u32::try_from(projections.len()).unwrap_or(u32::MAX),
+                name: format!("{} coupling", pop.name),
+                pre: pop.id,
+                post: pop.id,
+                connector,
+                weight: Value::Real(coupling),
+                weight_dim: "voltage".into(),
+                delay: Value::Real(run.dt),
+                synapse,
+                plasticity: None,
+                effect: if coupling < 0.0 {
+                    Effect::Inhibitory
+                } else {
+                    Effect::Excitatory
+                },
+                origin: pop.origin.clone(),
+            });
+        }
         let mut inputs = Vec::new();
         for stim in &m.stimuli {
             let id = u32::try_from(inputs.len()).unwrap_or(u32::MAX);

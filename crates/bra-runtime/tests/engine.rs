@@ -97,3 +97,21 @@ simulate { duration = 50 ms, dt = 0.1 ms }
     }
     assert!(e.steps_done() < 500, "stopped early");
 }
+
+#[test]
+fn a_gain_sheets_own_coupling_becomes_a_neighbour_projection() {
+    let src = r#"
+project G { tlf = "x", roi = [S], allow = [SCID901, SCID702] }
+circuit S { uniform, transmitter = Glutamate, modulation = Excitatory }
+component S { neurons = gain_sheet(rows: 10, cols: 10, radius: 2, wrap: true, coupling: 0.5 mV) }
+function f "x" { parts = [S] }
+simulate { duration = 10 ms }
+"#;
+    let net = compile(src);
+    assert_eq!(net.projections.len(), 1, "the coupling is expanded");
+    let e = Engine::build(&net, Path::new(".")).expect("builds");
+    // 13 cells within Euclidean distance 2 on a torus, minus the cell itself.
+    let csr = &e.projs[0].csr;
+    assert!((0..100).all(|i| csr.row(i).len() == 12));
+    assert!(csr.weights.iter().all(|w| (*w as f64 - 5e-4).abs() < 1e-9));
+}
