@@ -687,6 +687,7 @@ impl Engine {
     /// Advance one step.
     pub fn advance(&mut self) -> Result<(), Box<Fault>> {
         let n = self.step;
+        let steps = self.steps;
         let dt = self.dt;
         let t = n as f64 * dt;
         let slot = (n % self.slots as u64) as usize;
@@ -809,7 +810,16 @@ impl Engine {
             };
             model.step(&io, &mut task.vars, &mut task.spikes);
             // Look for a NaN or infinity with a cheap scan; only then find the culprit.
-            for (vi, v) in task.vars.iter().enumerate() {
+            // Every step the first variable (the membrane potential, into
+            // which every other state variable feeds within a step); all of
+            // them every 64 steps and at the end.
+            let scan_all = n % 64 == 63 || n + 1 == steps;
+            for (vi, v) in task
+                .vars
+                .iter()
+                .enumerate()
+                .take(if scan_all { usize::MAX } else { 1 })
+            {
                 // OR of "exponent all ones" over the slice: an integer
                 // reduction the compiler vectorises.
                 let bad = v.iter().fold(0u64, |acc, x| {

@@ -201,20 +201,39 @@ impl NeuronModel for Lif {
                     })
                     .collect()
             };
-            for p in 0..self.ports.len() {
-                let k = full[p].1;
-                for (a, &x) in vn.iter_mut().zip(vars[2 + p].iter()) {
-                    *a += x * k;
+            match self.ports.len() {
+                2 => {
+                    let (k0, k1) = (full[0].1, full[1].1);
+                    for ((a, &x0), &x1) in vn.iter_mut().zip(vars[2].iter()).zip(vars[3].iter()) {
+                        *a += x0 * k0 + x1 * k1;
+                    }
+                }
+                _ => {
+                    for p in 0..self.ports.len() {
+                        let k = full[p].1;
+                        for (a, &x) in vn.iter_mut().zip(vars[2 + p].iter()) {
+                            *a += x * k;
+                        }
+                    }
                 }
             }
             {
                 let (head, _) = vars.split_at_mut(2);
                 let (vv, rr) = head.split_at_mut(1);
-                for (i, ((v, &r), &a)) in vv[0].iter_mut().zip(rr[0].iter()).zip(&vn).enumerate() {
-                    if r > 0.0 || a >= v_th {
-                        slow.push(i);
-                    } else {
-                        *v = a;
+                // Branch-free selection (vectorised); then list the few
+                // neurons that need the general path.
+                let mut flagged = 0usize;
+                for ((v, &r), &a) in vv[0].iter_mut().zip(rr[0].iter()).zip(&vn) {
+                    let general = (r > 0.0) | (a >= v_th);
+                    *v = if general { *v } else { a };
+                    flagged += usize::from(general);
+                }
+                if flagged > 0 {
+                    slow.reserve(flagged);
+                    for (i, (&r, &a)) in rr[0].iter().zip(&vn).enumerate() {
+                        if (r > 0.0) | (a >= v_th) {
+                            slow.push(i);
+                        }
                     }
                 }
             }
