@@ -12,6 +12,7 @@ use bra_compile::ir::{Law, Network, Origin, Value};
 use std::fmt;
 
 pub mod nest;
+pub mod neuroml;
 
 /// A part of the network the target cannot express exactly.
 #[derive(Clone, Debug, PartialEq)]
@@ -39,10 +40,11 @@ impl fmt::Display for Diagnostic {
 pub fn export(target: &str, net: &Network) -> Result<String, Vec<Diagnostic>> {
     match target {
         "nest" => nest::export(net),
+        "neuroml" => neuroml::export(net),
         other => Err(vec![Diagnostic {
             component: other.to_string(),
             reason: format!(
-                "unknown or not yet implemented export target `{other}` (available: nest; neuroml, pynn and nir are not implemented yet)"
+                "unknown or not yet implemented export target `{other}` (available: nest, neuroml; pynn and nir are not implemented yet)"
             ),
             origin: net.run.origin.clone().unwrap_or(Origin {
                 file: String::new(),
