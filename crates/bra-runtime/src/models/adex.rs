@@ -19,7 +19,7 @@
 //! internal steps <= 0.01 ms and the same cut at `V_peak`.)
 
 use super::Params;
-use super::lif_cond::{Drive, Knob, Knobs, Syn, delta_jump, i_ext, load, store, substeps};
+use super::common::{Drive, Knob, Knobs, Syn, delta_jump, i_ext, load, store, substeps};
 use crate::model::{NeuronModel, Port, Spike, StepIo};
 use crate::rng::Key;
 

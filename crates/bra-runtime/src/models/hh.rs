@@ -30,7 +30,7 @@
 //! the defaults) and the gates at their steady state there.
 
 use super::Params;
-use super::lif_cond::{Knob, Knobs, Syn, delta_jump, i_ext, load, store, substeps};
+use super::common::{Knob, Knobs, Syn, delta_jump, i_ext, load, store, substeps};
 use crate::model::{NeuronModel, Port, Spike, StepIo};
 use crate::rng::Key;
 

@@ -31,7 +31,7 @@
 //! must be expanded by the engine into a delta self-projection).
 
 use super::Params;
-use super::lif_cond::{Knob, Knobs, Syn, i_ext, load, refuse_conductance, store, substeps};
+use super::common::{Knob, Knobs, Syn, i_ext, load, refuse_conductance, store, substeps};
 use crate::model::{NeuronModel, Port, Spike, StepIo};
 use crate::rng::Key;
 

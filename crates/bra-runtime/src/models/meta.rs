@@ -26,7 +26,7 @@
 //! depend on `dt`.
 
 use super::Params;
-use super::lif_cond::{Syn, i_ext, load, refuse_conductance, store};
+use super::common::{Syn, i_ext, load, refuse_conductance, store};
 use crate::model::{NeuronModel, Port, Spike, StepIo};
 use crate::rng::Key;
 use bra_compile::ir::Value;

@@ -1,6 +1,7 @@
 //! Every neuron model of the catalog, built from its compiled instance.
 
 pub mod adex;
+pub mod common;
 pub mod hh;
 pub mod izhikevich;
 pub mod lif;

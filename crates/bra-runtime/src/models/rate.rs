@@ -27,7 +27,7 @@
 //! the map directly.
 
 use super::Params;
-use super::lif_cond::{Knob, Knobs, Syn, i_ext, load, refuse_conductance, store};
+use super::common::{Knob, Knobs, Syn, i_ext, load, refuse_conductance, store};
 use crate::model::{NeuronModel, Port, PortKind, Spike, StepIo};
 use crate::rng::Key;
 

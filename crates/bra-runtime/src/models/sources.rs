@@ -34,7 +34,7 @@
 //! directory). Malformed input is an error that names the file and line.
 
 use super::Params;
-use super::lif_cond::Knobs;
+use super::common::Knobs;
 use crate::model::{NeuronModel, Port, Spike, StepIo};
 use crate::rng::Key;
 use bra_compile::ir::Value;

@@ -35,7 +35,7 @@
 //! simplified `Δ B`.
 
 use super::Params;
-use super::lif_cond::{Knobs, Syn, i_ext, load, refuse_conductance, store};
+use super::common::{Knobs, Syn, i_ext, load, refuse_conductance, store};
 use crate::model::{NeuronModel, Port, PortKind, Spike, StepIo};
 use crate::rng::Key;
 
