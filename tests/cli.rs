@@ -1,36 +1,11 @@
 //! End-to-end tests of the `bra` binary: broken inputs, hostile inputs, exit
 //! codes and output formats.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-use std::time::Duration;
+use std::process::Output;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn bra() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_bra"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-/// Run with a generous limit so that a hang fails the test instead of CI.
-fn run(mut cmd: Command) -> Output {
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("bra starts");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    rx.recv_timeout(Duration::from_secs(60))
-        .expect("bra finished (no hang)")
-        .expect("bra ran")
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{bra, root, run};
 
 fn json_codes(out: &Output) -> Vec<String> {
     String::from_utf8_lossy(&out.stdout)

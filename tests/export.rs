@@ -12,16 +12,11 @@
 //! The test skips (passes with a printed reason) only when NEST cannot be
 //! installed (exit 77 of the script: no pip or no network).
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn bra() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bra"))
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{bra, root};
 
 fn equivalence(spec: &str) {
     let root = root();

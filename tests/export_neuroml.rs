@@ -11,20 +11,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-fn bra() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_bra"))
-}
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn tmpdir(tag: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bra-nml-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{bra, root};
 
 /// specs/cuba.bra with 80 + 20 neurons and no initial-value laws.
 fn small_cuba(dir: &Path) -> PathBuf {
@@ -43,7 +32,7 @@ fn small_cuba(dir: &Path) -> PathBuf {
 
 #[test]
 fn small_cuba_exports_validates_and_matches_bra() {
-    let tmp = tmpdir("small");
+    let tmp = support::tmp("nml", "small");
     let spec = small_cuba(&tmp);
     let nml = tmp.join("model.net.nml");
     let out = bra()
@@ -115,7 +104,7 @@ fn small_cuba_exports_validates_and_matches_bra() {
 
 #[test]
 fn per_neuron_initial_values_and_unmapped_models_are_refused() {
-    let tmp = tmpdir("refuse");
+    let tmp = support::tmp("nml", "refuse");
     for (spec, words) in [
         ("cuba", ["v_init", "E"]),
         ("basal_ganglia", ["izhikevich", "NeuroML"]),

@@ -10,43 +10,17 @@ use quick_xml::events::Event;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::Duration;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{bra, root, run, specs, stem};
 
-fn bra() -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_bra"));
-    c.env("NO_COLOR", "1");
-    c
-}
-
-fn run(mut cmd: Command) -> Output {
-    let child = cmd
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("bra starts");
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        let _ = tx.send(child.wait_with_output());
-    });
-    rx.recv_timeout(Duration::from_secs(120))
-        .expect("bra finished (no hang)")
-        .expect("bra ran")
+fn tmp(name: &str) -> PathBuf {
+    support::tmp("interop", name)
 }
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("bra-interop-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("tmp");
-    d
 }
 
 fn owl_fixture() -> PathBuf {
@@ -536,22 +510,6 @@ fn dhba_ids_are_checked_against_the_dictionary() {
 }
 
 // ---------------------------------------------------------------- graphs
-
-fn specs() -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = std::fs::read_dir(root().join("specs"))
-        .expect("specs/")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "bra"))
-        .collect();
-    out.sort();
-    out
-}
-
-fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
 
 /// (nodes, edges) each view must draw, counted from the model.
 fn expected_graph(model: &bra_model::Model, view: &str) -> (usize, usize) {

@@ -3,24 +3,11 @@
 
 use bra_model::Model;
 use bra_syntax::Severity;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-fn specs() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("specs/ exists")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "bra"))
-        .collect();
-    out.sort();
-    out
-}
-
-fn stem(p: &Path) -> String {
-    p.file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default()
-}
+#[path = "support/mod.rs"]
+mod support;
+use support::{specs, stem};
 
 #[test]
 fn every_spec_checks_clean() {
