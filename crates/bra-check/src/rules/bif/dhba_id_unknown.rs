@@ -140,7 +140,7 @@ impl Dictionary {
                 let d = if l == lower {
                     0
                 } else {
-                    1 + levenshtein(&lower, &l)
+                    1 + strsim::levenshtein(&lower, &l)
                 };
                 (d, e.0.as_str(), e.2.as_str())
             })
@@ -201,25 +201,6 @@ fn csv_rows(text: &str) -> Result<Vec<Vec<String>>, String> {
         rows.push(row);
     }
     Ok(rows)
-}
-
-fn levenshtein(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = if ca == *cb {
-                prev
-            } else {
-                1 + prev.min(cur).min(row[j])
-            };
-            prev = cur;
-        }
-    }
-    row[b.len()]
 }
 
 fn run(ctx: &mut Ctx) {
