@@ -35,6 +35,20 @@ pub enum Import {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// Import a NIR graph (HDF5, as `nir.write` saves it) into a spec.
+    ///
+    /// LIF/CubaLIF nodes become lif populations, weight and delay chains
+    /// become flows (connections that are not all-to-all or one-to-one go
+    /// to `<spec>_nir/*.csv` beside the spec), Input nodes become sources.
+    /// What bra cannot represent is an error naming the node. Needs a bra
+    /// built with `--features nir`.
+    Nir {
+        /// The NIR file.
+        file: PathBuf,
+        /// The spec to write.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
 }
 
 /// What to export.
@@ -68,7 +82,10 @@ pub enum Export {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// PyNN (not available yet: says so).
+    /// PyNN: a Python script that builds the network with PyNN's standard
+    /// cell types, synapses and connectors, runs it on the backend named by
+    /// BRA_PYNN_SIMULATOR (default nest) and writes spikes in bra's output
+    /// layout; what PyNN cannot express exactly is refused, naming the part.
     Pynn {
         /// The spec.
         spec: PathBuf,
@@ -76,7 +93,11 @@ pub enum Export {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// NIR (not available yet: says so).
+    /// Write the compiled network as a NIR graph (HDF5; `nir.read` loads
+    /// it): lif as LIF/CubaLIF, flows as Linear + Delay with the synapses
+    /// bra draws for the seed, sources as Input nodes. Parts NIR cannot
+    /// express are refused with a diagnostic. Needs a bra built with
+    /// `--features nir`.
     Nir {
         /// The spec.
         spec: PathBuf,
@@ -147,6 +168,141 @@ pub fn import(what: Import) -> ExitCode {
     match what {
         Import::Owl { file, output } => import_owl(&file, &output),
         Import::BraCsv { dir, output } => import_sheets(&dir, &output),
+        Import::Nir { file, output } => import_nir(&file, &output),
+    }
+}
+
+/// Without the `nir` feature: say how to get it.
+#[cfg(not(feature = "nir"))]
+fn no_nir() -> ExitCode {
+    eprintln!(
+        "error: this bra was built without NIR support; rebuild it with `cargo build --release --features bra-cli/nir` (needs libhdf5-dev and pkg-config: `apt-get install libhdf5-dev pkg-config`)"
+    );
+    ExitCode::from(2)
+}
+
+#[cfg(not(feature = "nir"))]
+fn import_nir(_file: &Path, _output: &Path) -> ExitCode {
+    no_nir()
+}
+
+#[cfg(not(feature = "nir"))]
+fn export_nir(_spec: &Path, _output: &Path) -> ExitCode {
+    no_nir()
+}
+
+/// `bra import nir FILE -o SPEC`: exit 1 when the graph has parts bra
+/// cannot represent (each printed), 2 when a file cannot be read or written.
+#[cfg(feature = "nir")]
+fn import_nir(file: &Path, output: &Path) -> ExitCode {
+    use bra_export::nir;
+    let shown = file.display().to_string();
+    let read = match nir::h5::read(file) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let stem = output
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "imported".into());
+    let imported = match nir::import::import(&read.graph, &stem, &shown, &bra_syntax::is_keyword) {
+        Ok(i) => i,
+        Err(errs) => {
+            for e in &errs {
+                eprintln!("error: {shown}: {e}");
+            }
+            eprintln!(
+                "{shown}: not imported ({} problem(s)); {} unchanged",
+                errs.len(),
+                output.display()
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let text = match bra_syntax::fmt::format_source(&imported.text, bra_syntax::FileId(0)) {
+        Ok(t) => t,
+        Err(_) => imported.text.clone(),
+    };
+    let dir = output
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    for (rel, contents) in &imported.files {
+        let path = dir.join(rel);
+        if let Some(parent) = path.parent()
+            && let Err(e) = std::fs::create_dir_all(parent)
+        {
+            eprintln!("error: cannot create {}: {e}", parent.display());
+            return ExitCode::from(2);
+        }
+        if let Err(e) = write::write_atomic(&path, contents.as_bytes()) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if let Err(e) = write::write_atomic(output, text.as_bytes()) {
+        eprintln!("error: {e}");
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "imported {shown} (NIR {}) into {}: {} populations, {} flows, {} stimuli{}",
+        read.version.as_deref().unwrap_or("version unknown"),
+        output.display(),
+        imported.populations,
+        imported.flows,
+        imported.stimuli,
+        if imported.files.is_empty() {
+            String::new()
+        } else {
+            format!("; {} connection file(s) beside it", imported.files.len())
+        }
+    );
+    ExitCode::SUCCESS
+}
+
+/// `bra export nir SPEC -o FILE`: exit 1 when parts cannot be mapped (each
+/// printed, nothing written), 2 when the spec does not compile or the file
+/// cannot be written.
+#[cfg(feature = "nir")]
+fn export_nir(spec: &Path, output: &Path) -> ExitCode {
+    use bra_export::nir;
+    let net = match crate::compile::compile_checked(spec) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
+    let base = spec.parent().unwrap_or(Path::new("."));
+    match nir::write(&net, base, output) {
+        Ok(s) => {
+            for n in &s.notes {
+                eprintln!("note: {n}");
+            }
+            eprintln!(
+                "wrote {} (nir): {} nodes, {} edges, {} synapses",
+                output.display(),
+                s.nodes,
+                s.edges,
+                s.synapses
+            );
+            ExitCode::SUCCESS
+        }
+        Err(nir::Error::Refused(diags)) => {
+            for d in &diags {
+                eprintln!("error: cannot export to nir: {d}");
+            }
+            eprintln!(
+                "{} part(s) of {} cannot be expressed in NIR; nothing written",
+                diags.len(),
+                spec.display()
+            );
+            ExitCode::from(1)
+        }
+        Err(nir::Error::Io(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -238,7 +394,7 @@ pub fn export(what: Export) -> ExitCode {
         Export::Nest { spec, output } => crate::export_sim::run("nest", &spec, &output),
         Export::Neuroml { spec, output } => crate::export_sim::run("neuroml", &spec, &output),
         Export::Pynn { spec, output } => crate::export_sim::run("pynn", &spec, &output),
-        Export::Nir { spec, output } => crate::export_sim::run("nir", &spec, &output),
+        Export::Nir { spec, output } => export_nir(&spec, &output),
         Export::BraCsv { spec, output } => {
             let loaded = match load(&spec, "exported") {
                 Ok(l) => l,

@@ -3,6 +3,9 @@
 //! * [`nest`]: a self-contained Python script that builds the network with
 //!   NEST's own models, runs it (also under `mpirun`), and writes spikes and
 //!   `summary.json` in bra's output layout.
+//! * [`nir`] (cargo feature `nir`): the network as a NIR graph in HDF5 (what
+//!   Python's `nir.read` loads), written by [`nir::write`] rather than as
+//!   text; [`nir::import`] reads NIR graphs back into spec text.
 //!
 //! Nothing is approximated silently: every part of the network that the
 //! target cannot express exactly is refused with a [`Diagnostic`] naming the
@@ -12,6 +15,8 @@ use bra_compile::ir::{Law, Network, Origin, Value};
 use std::fmt;
 
 pub mod nest;
+#[cfg(feature = "nir")]
+pub mod nir;
 pub mod neuroml;
 
 /// A part of the network the target cannot express exactly.
