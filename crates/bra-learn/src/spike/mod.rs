@@ -578,6 +578,15 @@ fn tempotron_task(
 }
 
 /// STDP finding a repeated pattern (Masquelier et al. 2008).
+///
+/// Train settings beyond the input's (see [`pattern`]): `detector = "srm"`
+/// runs the paper's spike-response neuron with τm, the threshold and the
+/// refractory time of the readout's `lif` component and τs of its flow's
+/// exponential synapse (`srm_k1`, `srm_k2`: its after-potential, default 2
+/// and 4); `detector = "component"` (the default) steps the component's own
+/// model every `dt`. `rate_dt` (default 1 ms) is the bin of the input's
+/// rate process. `stdp_pairing` (`all_to_all`, `nearest`, `restricted`)
+/// overrides the pair rule's spike pairing.
 #[allow(clippy::too_many_arguments)]
 fn repeated_pattern(
     net: &Network,
@@ -604,9 +613,69 @@ fn repeated_pattern(
     let s = Settings(&training.settings);
     let n = input.size as usize;
     let w0 = initial_weights(proj, n, 1, training.seed);
-    let stdp_rule = match rule.kind.as_str() {
+    let mut stdp_rule = match rule.kind.as_str() {
         "triplet_stdp" => pattern::Rule::Triplet(stdp::TripletStdp::from_instance(rule)?),
         _ => pattern::Rule::Pair(stdp::PairStdp::from_instance(rule)?),
+    };
+    if let Some(name) = s.text("stdp_pairing") {
+        let pairing = stdp::Pairing::parse(name).ok_or_else(|| {
+            format!(
+                "train setting `stdp_pairing` = \"{name}\": use all_to_all, nearest or restricted"
+            )
+        })?;
+        match &mut stdp_rule {
+            pattern::Rule::Pair(r) => r.pairing = pairing,
+            pattern::Rule::Triplet(_) => {
+                return Err(
+                    "train setting `stdp_pairing` applies to `stdp`, not `triplet_stdp`".into(),
+                );
+            }
+        }
+    } else if training.settings.contains_key("stdp_pairing") {
+        return Err("train setting `stdp_pairing` must be text (\"restricted\", …)".into());
+    }
+    let tau_s = synapse_tau(proj)?;
+    let detector = match s.text("detector") {
+        None if training.settings.contains_key("detector") => {
+            return Err("train setting `detector` must be text: \"srm\" or \"component\"".into());
+        }
+        None | Some("component") => "component",
+        Some("srm") => "srm",
+        Some(other) => {
+            return Err(format!(
+                "train setting `detector` = \"{other}\": use \"srm\" (the paper's neuron) or \"component\""
+            ));
+        }
+    };
+    let neuron = if detector == "srm" {
+        if pop.model.kind != "lif" {
+            return Err(format!(
+                "detector = \"srm\" takes τm, the threshold and the refractory time from a `lif` component; `{}` is `{}`",
+                pop.name, pop.model.kind
+            ));
+        }
+        let p = Params(&pop.model);
+        let need = |k: &str| {
+            p.get(k)
+                .ok_or_else(|| format!("`{}` has no `{k}`", pop.name))
+        };
+        pattern::Neuron::Srm(pattern::Srm {
+            tau_m: need("tau_m")?,
+            tau_s,
+            theta: need("v_th")? - need("v_rest")?,
+            k1: s.real("srm_k1", 2.0)?,
+            k2: s.real("srm_k2", 4.0)?,
+            t_ref: need("t_ref")?,
+        })
+    } else {
+        pattern::Neuron::Model {
+            instance: pop.model.clone(),
+            port: Port {
+                kind: PortKind::Exponential { tau: tau_s },
+                e_rev: None,
+            },
+            dt,
+        }
     };
     let cfg = pattern::Config {
         afferents: n,
@@ -618,61 +687,87 @@ fn repeated_pattern(
         speed_step: s.real("speed_step", 360.0)?,
         max_silence: s.real("max_silence", 0.05)?,
         noise_rate: s.real("noise_rate", 10.0)?,
-        dt,
-        epoch_duration: s.real("epoch_duration", 25.0)?,
-        test_duration: s.real("test_duration", 10.0)?,
+        jitter: s.real("jitter", 0.001)?,
+        rate_dt: s.real("rate_dt", 0.001)?,
+        epoch_duration: s.real("epoch_duration", 10.0)?,
+        test_duration: s.real("test_duration", 5.0)?,
         epochs: training.epochs,
         seed: training.seed,
-        neuron: pop.model.clone(),
-        port: Port {
-            kind: PortKind::Exponential {
-                tau: synapse_tau(proj)?,
-            },
-            e_rev: None,
-        },
+        neuron,
         w0,
-        rule: stdp_rule,
+        rule: stdp_rule.clone(),
     };
     let out = pattern::run(&cfg, progress)?;
     let last = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
-    let lat: Vec<f64> = out
-        .latency
-        .iter()
-        .copied()
-        .filter(|l| l.is_finite())
-        .collect();
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len().max(1) as f64;
-    let k = lat.len().min(20);
+    let sum = out.summary(20);
+    let pairing = match &stdp_rule {
+        pattern::Rule::Pair(r) => format!("{:?} pairing", r.pairing).to_lowercase(),
+        pattern::Rule::Triplet(_) => "all-to-all triplets".into(),
+    };
     let mut notes = vec![
         format!(
-            "{} afferents, {:.0} % in a {} ms pattern shown in {:.0} % of the sections (never twice in a row), {} Hz noise; detector `{}` ({}), rule {}",
+            "{} afferents, {:.0} % in a {} ms pattern shown in {:.0} % of the sections (never twice in a row, jitter {} ms), {} Hz noise; detector `{}` ({}), rule {} ({pairing})",
             n,
             cfg.pattern_fraction * 100.0,
             cfg.pattern_len * 1e3,
             cfg.pattern_prob * 100.0,
+            cfg.jitter * 1e3,
             cfg.noise_rate,
             pop.name,
-            pop.model.kind,
+            match &cfg.neuron {
+                pattern::Neuron::Srm(p) => format!(
+                    "the paper's SRM, event-driven: τm {} ms, τs {} ms, threshold {:.0} maximal PSPs of w_max, K1 {}, K2 {}",
+                    p.tau_m * 1e3,
+                    p.tau_s * 1e3,
+                    srm_threshold_in_psps(p, &stdp_rule),
+                    p.k1,
+                    p.k2
+                ),
+                pattern::Neuron::Model { dt, .. } => format!(
+                    "the component's `{}`, stepped every {} ms",
+                    pop.model.kind,
+                    dt * 1e3
+                ),
+            },
             rule.kind
         ),
         format!(
-            "last epoch: hit rate {:.3}, false alarms {:.3} Hz (learning); test with learning off: hit rate {:.3}, false alarms {:.3} Hz",
+            "last epoch: hit rate {:.3}, false alarms {:.3} Hz (learning); test with learning off: hit rate {:.3}, false alarms {:.3} Hz, first-spike latency {:.1} ms",
             last(&out.hit_rate),
             last(&out.false_alarm_hz),
             last(&out.test_hit_rate),
-            last(&out.test_false_alarm_hz)
+            last(&out.test_false_alarm_hz),
+            last(&out.test_latency) * 1e3
         ),
         format!(
-            "{} presentations; latency of the first spike in the pattern: mean {:.1} ms over the first {k} hits, {:.1} ms over the last {k}",
+            "{} presentations, {} post-synaptic spikes while learning; mean latency of the spikes in a presentation: {:.1} ms over the first {} presentations with a spike, {:.1} ms over the last {}",
             out.latency.len(),
-            mean(&lat[..k]) * 1e3,
-            mean(&lat[lat.len() - k..]) * 1e3
+            out.post_times.len(),
+            sum.latency_first * 1e3,
+            sum.k,
+            sum.latency_last * 1e3,
+            sum.k
         ),
+        format!(
+            "last third of the learning ({:.0} s): hit rate {:.3}, false alarms {:.3} Hz, first-spike latency {:.1} ms",
+            out.learn_time / 3.0,
+            sum.final_hit_rate,
+            sum.final_false_alarm_hz,
+            sum.final_latency * 1e3
+        ),
+        match sum.last_false_alarm {
+            Some(t) => format!(
+                "last false alarm while learning at {t:.2} s (post-synaptic spike {})",
+                sum.spikes_to_last_false_alarm
+            ),
+            None => "no false alarm while learning".into(),
+        },
     ];
     if out.latency.is_empty() {
         notes.push("no pattern presentation happened".into());
     }
     let e = out.hit_rate.len();
+    let k = out.post_times.len();
     Ok(TrainResult {
         rule: rule.kind.clone(),
         epochs: out.epochs,
@@ -680,11 +775,31 @@ fn repeated_pattern(
             tensor(weight_name(net, proj), vec![1, n], out.w),
             tensor("pattern_afferents", vec![n], out.pattern_mask),
             tensor("latency_s", vec![out.latency.len()], out.latency),
+            tensor(
+                "mean_latency_s",
+                vec![out.mean_latency.len()],
+                out.mean_latency,
+            ),
+            tensor("post_times_s", vec![k], out.post_times),
+            tensor("post_latency_s", vec![k], out.post_latency),
             tensor("hit_rate", vec![e], out.hit_rate),
             tensor("false_alarm_hz", vec![e], out.false_alarm_hz),
             tensor("test_hit_rate", vec![e], out.test_hit_rate),
             tensor("test_false_alarm_hz", vec![e], out.test_false_alarm_hz),
+            tensor("test_latency_s", vec![e], out.test_latency),
         ],
         notes,
     })
+}
+
+/// The SRM's threshold in maximal PSPs of a weight `w_max` (the paper's 500).
+fn srm_threshold_in_psps(p: &pattern::Srm, rule: &pattern::Rule) -> f64 {
+    let w_max = match rule {
+        pattern::Rule::Pair(r) => r.w_max,
+        pattern::Rule::Triplet(r) => r.w_max,
+    };
+    let (tm, ts) = (p.tau_m, p.tau_s);
+    let s_peak = (tm / ts).ln() * tm * ts / (tm - ts);
+    let peak = ts / (tm - ts) * ((-s_peak / tm).exp() - (-s_peak / ts).exp());
+    p.theta / (peak * w_max)
 }

@@ -31,8 +31,28 @@ pub enum Bounds {
 pub enum Pairing {
     /// Every earlier spike counts (traces add up).
     AllToAll,
-    /// Only the latest spike counts (traces reset to 1).
+    /// Only the latest spike counts (traces reset to 1): Morrison et al.'s
+    /// symmetric nearest-neighbour scheme (NEST's `stdp_nn_symm_synapse`).
     Nearest,
+    /// Restricted (reduced) nearest-neighbour pairing: a post spike pairs
+    /// with the latest pre spike only if that came after the previous post
+    /// spike, a pre spike with the latest post spike only if no pre spike
+    /// came in between, so each spike enters at most one potentiation and
+    /// one depression (Morrison, Diesmann & Gerstner 2008, Fig. 7C; NEST's
+    /// `stdp_nn_restr_synapse`). The rule of Masquelier et al. (2008).
+    Restricted,
+}
+
+impl Pairing {
+    /// The pairing named `name` (`all_to_all`, `nearest`, `restricted`).
+    pub fn parse(name: &str) -> Option<Pairing> {
+        match name {
+            "all_to_all" => Some(Pairing::AllToAll),
+            "nearest" => Some(Pairing::Nearest),
+            "restricted" => Some(Pairing::Restricted),
+            _ => None,
+        }
+    }
 }
 
 /// The reference weight of STDP amplitudes: `w_max` when finite, otherwise
@@ -65,12 +85,12 @@ impl Trace {
             self.value * (-(t - self.t) / tau).exp()
         }
     }
-    /// A spike at `t`: add 1 (all-to-all) or reset to 1 (nearest).
+    /// A spike at `t`: add 1 (all-to-all) or reset to 1 (nearest, restricted).
     #[inline]
     pub fn spike(&mut self, t: f64, tau: f64, pairing: Pairing) {
         self.value = match pairing {
             Pairing::AllToAll => self.at(t, tau) + 1.0,
-            Pairing::Nearest => 1.0,
+            Pairing::Nearest | Pairing::Restricted => 1.0,
         };
         self.t = t;
     }
@@ -123,10 +143,10 @@ impl PairStdp {
                 Some("multiplicative") => Bounds::Multiplicative,
                 _ => Bounds::Additive,
             },
-            pairing: match p.text("pairing") {
-                Some("nearest") => Pairing::Nearest,
-                _ => Pairing::AllToAll,
-            },
+            pairing: p
+                .text("pairing")
+                .and_then(Pairing::parse)
+                .unwrap_or(Pairing::AllToAll),
         };
         if rule.bounds == Bounds::Multiplicative && !rule.w_max.is_finite() {
             return Err("stdp with multiplicative bounds needs a finite w_max".into());
@@ -186,8 +206,12 @@ pub struct PairSynapses {
 impl Plastic for PairSynapses {
     fn on_pre(&mut self, i: usize, t: f64) {
         let r = &self.rule;
+        // Restricted pairing: only the first pre spike after a post spike
+        // depresses (the pre trace's time is that of the latest pre spike,
+        // kept when a post spike consumes its value).
+        let paired = r.pairing != Pairing::Restricted || self.pre[i].t <= self.post.t;
         let y = self.post.at(t, r.tau_minus);
-        if y > 0.0 {
+        if y > 0.0 && paired {
             self.w[i] = r.depress(self.w[i], y, self.w_ref);
         }
         self.pre[i].spike(t, r.tau_plus, r.pairing);
@@ -195,10 +219,15 @@ impl Plastic for PairSynapses {
 
     fn on_post(&mut self, t: f64) {
         let r = &self.rule;
-        for (w, x) in self.w.iter_mut().zip(&self.pre) {
-            let x = x.at(t, r.tau_plus);
-            if x > 0.0 {
-                *w = r.potentiate(*w, x, self.w_ref);
+        let restricted = r.pairing == Pairing::Restricted;
+        for (w, x) in self.w.iter_mut().zip(self.pre.iter_mut()) {
+            let v = x.at(t, r.tau_plus);
+            if v > 0.0 {
+                *w = r.potentiate(*w, v, self.w_ref);
+            }
+            if restricted {
+                // Used: the next post spike finds no unpaired pre spike.
+                x.value = 0.0;
             }
         }
         self.post.spike(t, r.tau_minus, r.pairing);
@@ -457,5 +486,60 @@ impl RewardSynapses {
                 *w = (*w + k * c).clamp(r.w_min, r.w_max);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(pairing: Pairing) -> PairStdp {
+        PairStdp {
+            a_plus: 0.01,
+            a_minus: 0.02,
+            tau_plus: 0.0168,
+            tau_minus: 0.0337,
+            w_min: 0.0,
+            w_max: 1.0,
+            bounds: Bounds::Additive,
+            pairing,
+        }
+    }
+
+    #[test]
+    fn restricted_pairing_uses_each_spike_once_each_way() {
+        let (tp, tm) = (0.0168f64, 0.0337f64);
+        // pre 0, post 10 ms, post 20 ms, pre 25 ms, pre 30 ms, post 40 ms.
+        let mut s = rule(Pairing::Restricted).synapses(vec![0.5]);
+        s.on_pre(0, 0.0);
+        s.on_post(0.010); // + a+ e^{−10/τ+}
+        s.on_post(0.020); // the pre spike is used: nothing
+        s.on_pre(0, 0.025); // − a− e^{−5/τ−} (nearest post)
+        s.on_pre(0, 0.030); // not the first pre since the post: nothing
+        s.on_post(0.040); // + a+ e^{−10/τ+} (the latest pre)
+        let want = 0.5 + 0.01 * (-0.010 / tp).exp() - 0.02 * (-0.005 / tm).exp()
+            + 0.01 * (-0.010 / tp).exp();
+        assert!((s.w[0] - want).abs() < 1e-15, "{} vs {want}", s.w[0]);
+        // The symmetric nearest rule pairs every spike with its nearest.
+        let mut s = rule(Pairing::Nearest).synapses(vec![0.5]);
+        for (pre, t) in [
+            (true, 0.0),
+            (false, 0.010),
+            (false, 0.020),
+            (true, 0.025),
+            (true, 0.030),
+            (false, 0.040),
+        ] {
+            if pre { s.on_pre(0, t) } else { s.on_post(t) }
+        }
+        let want = 0.5 + 0.01 * (-0.010 / tp).exp() + 0.01 * (-0.020 / tp).exp()
+            - 0.02 * (-0.005 / tm).exp()
+            - 0.02 * (-0.010 / tm).exp()
+            + 0.01 * (-0.010 / tp).exp();
+        assert!((s.w[0] - want).abs() < 1e-15, "{} vs {want}", s.w[0]);
+        assert_eq!(Pairing::parse("restricted"), Some(Pairing::Restricted));
+        assert_eq!(Pairing::parse("nearest"), Some(Pairing::Nearest));
+        assert_eq!(Pairing::parse("all_to_all"), Some(Pairing::AllToAll));
+        assert_eq!(Pairing::parse("closest"), None);
     }
 }
