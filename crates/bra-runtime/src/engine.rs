@@ -7,7 +7,7 @@
 //! 2. every population advances, in chunks of [`CHUNK`] neurons that rayon
 //!    runs in parallel; the chunk's synaptic input is the current slot of its
 //!    population's ring buffers; spikes are collected per chunk in neuron order;
-//! 3. the current slot is cleared;
+//! 3. each chunk clears the slot it consumed, right after its update;
 //! 4. spikes are delivered: each population's ring buffers are written only
 //!    by the task that owns that population (no locks), walking its incoming
 //!    projections in id order and the spikes in neuron order, so every sum is
@@ -25,6 +25,16 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Neurons per parallel task: fixed, so that results never depend on it.
 pub const CHUNK: usize = 4096;
+
+/// Fewest neurons in the network for the update to be split across threads:
+/// below it a parallel step costs more in hand-offs than it saves. Results
+/// never depend on it (every sum is formed in the same order either way).
+pub const PAR_MIN_NEURONS: usize = 2 * CHUNK;
+
+/// Fewest synaptic events in a step for delivery to run in parallel (one
+/// task per postsynaptic population); like [`PAR_MIN_NEURONS`], only speed
+/// depends on it.
+pub const PAR_MIN_EVENTS: usize = 4096;
 
 /// Largest total size of the spike ring buffers the engine allocates.
 pub const MAX_RING_BYTES: u128 = 8 << 30;
@@ -765,21 +775,22 @@ impl Engine {
             pop: usize,
             first: usize,
             vars: Vec<&'a mut [f64]>,
-            inputs: Vec<&'a [f64]>,
+            inputs: Vec<&'a mut [f64]>,
             i_ext: &'a [f64],
             spikes: Vec<Spike>,
             fault: Option<(usize, usize, f64)>,
         }
+        let neurons: usize = self.pops.iter().map(|p| p.size).sum();
         let mut tasks: Vec<Task> = Vec::new();
         let mut meta: Vec<(&dyn NeuronModel, &[Port], Key)> = Vec::new();
         for (pi, p) in self.pops.iter_mut().enumerate() {
             let size = p.size;
             let mut per_var: Vec<std::slice::ChunksMut<f64>> =
                 p.vars.iter_mut().map(|v| v.chunks_mut(CHUNK)).collect();
-            let mut per_port: Vec<std::slice::Chunks<f64>> = p
+            let mut per_port: Vec<std::slice::ChunksMut<f64>> = p
                 .ring
-                .iter()
-                .map(|r| r[slot * size..(slot + 1) * size].chunks(CHUNK))
+                .iter_mut()
+                .map(|r| r[slot * size..(slot + 1) * size].chunks_mut(CHUNK))
                 .collect();
             let mut iext = p.i_ext.chunks(CHUNK);
             let chunks = size.div_ceil(CHUNK);
@@ -798,17 +809,24 @@ impl Engine {
         }
         let run_task = |task: &mut Task| {
             let (model, ports, key) = meta[task.pop];
-            let io = StepIo {
-                t,
-                dt,
-                step: n,
-                first: task.first,
-                ports,
-                port_input: &task.inputs,
-                i_ext: task.i_ext,
-                rng: key,
-            };
-            model.step(&io, &mut task.vars, &mut task.spikes);
+            {
+                let inputs: Vec<&[f64]> = task.inputs.iter().map(|x| &**x).collect();
+                let io = StepIo {
+                    t,
+                    dt,
+                    step: n,
+                    first: task.first,
+                    ports,
+                    port_input: &inputs,
+                    i_ext: task.i_ext,
+                    rng: key,
+                };
+                model.step(&io, &mut task.vars, &mut task.spikes);
+            }
+            // 3. Clear the slot just consumed (while it is in this core's cache).
+            for x in task.inputs.iter_mut() {
+                x.fill(0.0);
+            }
             // Look for a NaN or infinity with a cheap scan; only then find the culprit.
             // Every step the first variable (the membrane potential, into
             // which every other state variable feeds within a step); all of
@@ -833,7 +851,7 @@ impl Engine {
                 }
             }
         };
-        if tasks.len() > 1 && rayon::current_num_threads() > 1 {
+        if tasks.len() > 1 && neurons >= PAR_MIN_NEURONS && rayon::current_num_threads() > 1 {
             tasks.par_iter_mut().for_each(run_task);
         } else {
             tasks.iter_mut().for_each(run_task);
@@ -853,15 +871,6 @@ impl Engine {
                 neuron: s.neuron + task.first as u32,
                 offset: s.offset,
             }));
-        }
-        // 3. Clear the slot just consumed.
-        for p in &mut self.pops {
-            let size = p.size;
-            for r in &mut p.ring {
-                r[slot * size..(slot + 1) * size]
-                    .iter_mut()
-                    .for_each(|x| *x = 0.0);
-            }
         }
         // 4. Deliver.
         for (pi, p) in self.pops.iter().enumerate() {
@@ -909,7 +918,21 @@ impl Engine {
                 }
             }
         };
-        if self.pops.len() > 1 && rayon::current_num_threads() > 1 {
+        // Synaptic events this step (rate-coded projections count every row).
+        let events: usize = self
+            .projs
+            .iter()
+            .filter(|pr| pr.effect != Effect::Modulatory)
+            .map(|pr| {
+                let rows = if rate_out[pr.pre].is_empty() {
+                    spikes_now[pr.pre].len()
+                } else {
+                    rate_out[pr.pre].len()
+                };
+                rows * pr.csr.len() / pr.csr.offsets.len().max(2).saturating_sub(1)
+            })
+            .sum();
+        if self.pops.len() > 1 && events >= PAR_MIN_EVENTS && rayon::current_num_threads() > 1 {
             self.pops
                 .par_iter_mut()
                 .zip(self.incoming.par_iter())

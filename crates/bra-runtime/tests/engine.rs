@@ -62,6 +62,38 @@ fn cuba_is_bit_identical_with_1_2_and_8_threads() {
 }
 
 #[test]
+fn a_network_large_enough_to_split_is_bit_identical_across_thread_counts() {
+    // Above `PAR_MIN_NEURONS` the update (chunks of `CHUNK`) and the delivery
+    // run on several threads: the spikes must not change.
+    let mut net = spec("specs/cuba.bra");
+    for p in &mut net.populations {
+        p.size *= 4;
+    }
+    let total: u64 = net.populations.iter().map(|p| p.size).sum();
+    assert!(total as usize >= bra_runtime::engine::PAR_MIN_NEURONS);
+    assert!(
+        net.populations
+            .iter()
+            .any(|p| p.size as usize > bra_runtime::engine::CHUNK)
+    );
+    net.run.duration = 0.03;
+    let (a, _) = run_with(&net, 1);
+    let (b, _) = run_with(&net, 2);
+    let (c, _) = run_with(&net, 8);
+    let n: usize = a.iter().flatten().map(Vec::len).sum();
+    assert!(n > 100, "the network is active ({n} spikes)");
+    let bits = |s: &Spikes| -> Vec<(u64, u32)> {
+        s.iter()
+            .flatten()
+            .flatten()
+            .map(|(t, i)| (t.to_bits(), *i))
+            .collect()
+    };
+    assert_eq!(bits(&a), bits(&b));
+    assert_eq!(bits(&a), bits(&c));
+}
+
+#[test]
 fn cuba_fires_at_the_benchmark_rate() {
     // Brian 2's CUBA example runs at a few to ~20 Hz mean rate; the network
     // must be neither silent nor saturated (the refractory limit is 200 Hz).

@@ -27,10 +27,28 @@ pub struct Lif {
     /// For each port: index of its first trace variable (v=0, refr=1, traces from 2).
     slot: Vec<usize>,
     v_init: Option<(f64, f64)>,
+    /// Propagators over one step, computed on the first step (dt is fixed
+    /// for a run; another dt recomputes them).
+    props: std::sync::OnceLock<Props>,
+}
+
+/// Propagators over a step of `dt`.
+#[derive(Clone, Debug)]
+struct Props {
+    dt: f64,
+    /// Membrane decay `e^{-dt/τ_m}`.
+    pm: f64,
+    /// Per port: trace decay, membrane response to the trace (and to the
+    /// alpha rise).
+    full: Vec<(f64, f64, f64)>,
+    /// Per port, the membrane response alone (the fast path's factors).
+    k: Vec<f64>,
 }
 
 const V: usize = 0;
 const REFR: usize = 1;
+/// Neurons per block of the fast path's flag summary.
+const BLOCK: usize = 64;
 
 impl Lif {
     /// Build from compiled parameters.
@@ -64,7 +82,30 @@ impl Lif {
             ports: ports.to_vec(),
             slot,
             v_init: None,
+            props: std::sync::OnceLock::new(),
         })
+    }
+
+    fn propagators(&self, h: f64) -> Props {
+        let full: Vec<(f64, f64, f64)> = self
+            .ports
+            .iter()
+            .map(|q| match q.kind {
+                PortKind::Delta => (0.0, 0.0, 0.0),
+                PortKind::Exponential { tau } => ((-h / tau).exp(), self.k_exp(tau, h), 0.0),
+                PortKind::Alpha { tau } => (
+                    (-h / tau).exp(),
+                    self.k_alpha(tau, 1.0, 0.0, h),
+                    self.k_alpha(tau, 0.0, 1.0, h),
+                ),
+            })
+            .collect();
+        Props {
+            dt: h,
+            pm: (-h / self.tau_m).exp(),
+            k: full.iter().map(|f| f.1).collect(),
+            full,
+        }
     }
 
     /// Start every neuron at a uniform random potential in `[lo, hi]` (V).
@@ -151,32 +192,29 @@ impl NeuronModel for Lif {
     #[allow(clippy::needless_range_loop)]
     fn step(&self, io: &StepIo, vars: &mut [&mut [f64]], spikes: &mut Vec<Spike>) {
         let h = io.dt;
-        let tm = self.tau_m;
-        let pm = (-h / tm).exp();
-        // Per-port propagators over a full step.
-        let full: Vec<(f64, f64, f64)> = self
-            .ports
-            .iter()
-            .map(|q| match q.kind {
-                PortKind::Delta => (0.0, 0.0, 0.0),
-                PortKind::Exponential { tau } => ((-h / tau).exp(), self.k_exp(tau, h), 0.0),
-                PortKind::Alpha { tau } => (
-                    (-h / tau).exp(),
-                    self.k_alpha(tau, 1.0, 0.0, h),
-                    self.k_alpha(tau, 0.0, 1.0, h),
-                ),
-            })
-            .collect();
+        let fresh;
+        let prop = match self.props.get() {
+            Some(p) if p.dt == h => p,
+            _ => {
+                fresh = self.propagators(h);
+                if self.props.get().is_none() {
+                    let _ = self.props.set(fresh.clone());
+                }
+                &fresh
+            }
+        };
+        let (pm, full) = (prop.pm, &prop.full[..]);
         let n = vars[V].len();
         let nvars = vars.len();
-        let mut local = vec![0.0f64; nvars];
-        // Fast path: current-based exponential ports only (the common case),
-        // in passes the compiler can vectorise: (A) the free membrane update
-        // into a scratch buffer, (B) keep it where the neuron is neither
-        // refractory nor crossing threshold, (C) the traces, which evolve the
-        // same way whatever the membrane does. Neurons that are refractory or
-        // cross threshold take the general path below (on the traces as they
-        // were at the start of the step), which handles sub-step timing exactly.
+        let mut local: Vec<f64> = Vec::new();
+        // Fast path: current-based exponential ports only (the common case).
+        // One branch-free pass the compiler vectorises advances every neuron
+        // that is free and stays below threshold, and every neuron that stays
+        // refractory for the whole step; it flags the few others (crossing
+        // threshold, or leaving the refractory period inside the step), which
+        // take the general path below on the traces as they were at the start
+        // of the step. A second pass then advances the traces, which evolve
+        // the same way whatever the membrane does.
         let mut slow: Vec<usize> = Vec::new();
         let mut traces_done = false;
         let all_exp = self
@@ -185,62 +223,60 @@ impl NeuronModel for Lif {
             .all(|q| matches!(q.kind, PortKind::Exponential { .. }));
         let inputs_ok = io.port_input.len() == self.ports.len()
             && io.port_input.iter().all(|w| w.len() == n)
-            && (io.i_ext.is_empty() || io.i_ext.len() == n);
+            && (io.i_ext.is_empty() || io.i_ext.len() == n)
+            && vars.len() == 2 + self.ports.len()
+            && vars.iter().all(|x| x.len() == n);
         if all_exp && inputs_ok {
-            let (v_rest, r_m, i_e, v_th) = (self.v_rest, self.r_m, self.i_e, self.v_th);
-            let mut vn: Vec<f64> = if io.i_ext.is_empty() {
-                let v_inf = v_rest + r_m * i_e;
-                vars[V].iter().map(|&v| v_inf + (v - v_inf) * pm).collect()
+            let k = &prop.k[..];
+            let mut stack_flags = [0u8; crate::engine::CHUNK];
+            let mut heap_flags = Vec::new();
+            let flags: &mut [u8] = if n <= stack_flags.len() {
+                &mut stack_flags[..n]
             } else {
-                vars[V]
-                    .iter()
-                    .zip(io.i_ext)
-                    .map(|(&v, &ie)| {
-                        let v_inf = v_rest + r_m * (i_e + ie);
-                        v_inf + (v - v_inf) * pm
-                    })
-                    .collect()
+                heap_flags.resize(n, 0u8);
+                &mut heap_flags
             };
-            match self.ports.len() {
-                2 => {
-                    let (k0, k1) = (full[0].1, full[1].1);
-                    for ((a, &x0), &x1) in vn.iter_mut().zip(vars[2].iter()).zip(vars[3].iter()) {
-                        *a += x0 * k0 + x1 * k1;
-                    }
-                }
-                _ => {
-                    for p in 0..self.ports.len() {
-                        let k = full[p].1;
-                        for (a, &x) in vn.iter_mut().zip(vars[2 + p].iter()) {
-                            *a += x * k;
-                        }
-                    }
-                }
-            }
-            {
-                let (head, _) = vars.split_at_mut(2);
+            let flagged = {
+                let (head, traces) = vars.split_at_mut(2);
                 let (vv, rr) = head.split_at_mut(1);
-                // Branch-free selection (vectorised); then list the few
-                // neurons that need the general path.
-                let mut flagged = 0usize;
-                for ((v, &r), &a) in vv[0].iter_mut().zip(rr[0].iter()).zip(&vn) {
-                    let general = (r > 0.0) | (a >= v_th);
-                    *v = if general { *v } else { a };
-                    flagged += usize::from(general);
+                let (v, r) = (&mut *vv[0], &mut *rr[0]);
+                let x = &*traces;
+                let ext = !io.i_ext.is_empty();
+                match (x.len(), ext) {
+                    (0, false) => self.free_pass::<0, false>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (0, true) => self.free_pass::<0, true>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (1, false) => self.free_pass::<1, false>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (1, true) => self.free_pass::<1, true>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (2, false) => self.free_pass::<2, false>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (2, true) => self.free_pass::<2, true>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (3, false) => self.free_pass::<3, false>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (3, true) => self.free_pass::<3, true>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (4, false) => self.free_pass::<4, false>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (4, true) => self.free_pass::<4, true>(h, pm, k, v, r, x, io.i_ext, flags),
+                    _ => {
+                        flags.fill(1);
+                        n
+                    }
                 }
-                if flagged > 0 {
-                    slow.reserve(flagged);
-                    for (i, (&r, &a)) in rr[0].iter().zip(&vn).enumerate() {
-                        if (r > 0.0) | (a >= v_th) {
-                            slow.push(i);
-                        }
+            };
+            if flagged > 0 {
+                slow.reserve(flagged);
+                // Only blocks that hold a flagged neuron are scanned (the OR
+                // of a block's flags is one vector reduction).
+                for (b, block) in flags.chunks(BLOCK).enumerate() {
+                    if block.iter().fold(0u8, |acc, &f| acc | f) != 0 {
+                        let lo = b * BLOCK;
+                        slow.extend((0..block.len()).filter(|&j| block[j] != 0).map(|j| lo + j));
                     }
                 }
             }
-            // Pass C runs after the slow neurons, which read the old traces.
+            // The trace pass runs after the slow neurons, which read the old traces.
             traces_done = true;
         } else {
             slow.extend(0..n);
+        }
+        if !slow.is_empty() {
+            local.resize(nvars, 0.0);
         }
         for i in slow {
             for (k, slot) in local.iter_mut().enumerate() {
@@ -386,6 +422,66 @@ impl NeuronModel for Lif {
     }
 }
 
+impl Lif {
+    /// The vectorised pass of the fast path over `P` exponential ports
+    /// (`EXT`: with an external current). Advances free neurons that stay
+    /// below threshold and neurons refractory for the whole step; sets
+    /// `flags[i]` (and leaves `v`, `r` untouched) for the others. Returns how
+    /// many were flagged. The arithmetic is the general path's, term by term,
+    /// so both give the same bits.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(never)]
+    fn free_pass<const P: usize, const EXT: bool>(
+        &self,
+        h: f64,
+        pm: f64,
+        k: &[f64],
+        v: &mut [f64],
+        r: &mut [f64],
+        x: &[&mut [f64]],
+        i_ext: &[f64],
+        flags: &mut [u8],
+    ) -> usize {
+        let n = v.len();
+        let (v_rest, r_m, i_e, v_th, v_reset) =
+            (self.v_rest, self.r_m, self.i_e, self.v_th, self.v_reset);
+        let r = &mut r[..n];
+        let flags = &mut flags[..n];
+        let i_ext = if EXT { &i_ext[..n] } else { &i_ext[..0] };
+        let kk: [f64; P] = std::array::from_fn(|p| k[p]);
+        let xs: [&[f64]; P] = std::array::from_fn(|p| &x[p][..n]);
+        let mut count = 0usize;
+        for i in 0..n {
+            let v_inf = if EXT {
+                v_rest + r_m * (i_e + i_ext[i])
+            } else {
+                v_rest + r_m * i_e
+            };
+            let v0 = v[i];
+            let mut a = v_inf + (v0 - v_inf) * pm;
+            for p in 0..P {
+                a += xs[p][i] * kk[p];
+            }
+            let ri = r[i];
+            let free = ri <= 0.0;
+            let stay = ri >= h;
+            let general = (free & (a >= v_th)) | (!free & !stay);
+            let keep_free = free & !general;
+            v[i] = if stay {
+                v_reset
+            } else if keep_free {
+                a
+            } else {
+                v0
+            };
+            r[i] = if stay { ri - h } else { ri };
+            flags[i] = u8::from(general);
+            count += usize::from(general);
+        }
+        count
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -415,6 +511,7 @@ mod tests {
                 s
             },
             v_init: None,
+            props: std::sync::OnceLock::new(),
         }
     }
 
