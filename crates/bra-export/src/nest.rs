@@ -12,8 +12,20 @@
 //!   shape; a voltage weight `w` on an exponential or alpha port is a current
 //!   jump of `w·C_m/τ_m` (bra's trace adds `w` to `τ_m dv/dt`).
 //! * `lif_cond` → `iaf_cond_exp` / `iaf_cond_alpha`; `adex` →
-//!   `aeif_cond_exp` / `aeif_cond_alpha`; `izhikevich` → `izhikevich`
-//!   (delta inputs, forward Euler at `dt` ≤ 0.1 ms).
+//!   `aeif_cond_exp` / `aeif_cond_alpha`; `izhikevich` → `izhikevich` with
+//!   `consistent_integration = True`: forward Euler on (v, u) from the old
+//!   values with spike weights added to v, which is bra's integrator when
+//!   `dt` ≤ 0.1 ms (one sub-step); delta inputs only. (The paper's
+//!   half-step numerics, `False`, would also scale spike weights by the
+//!   resolution.) Two O(dt) timing differences remain: NEST adds a step's
+//!   spike input before its threshold test, bra after (the spike is then
+//!   emitted at the start of the next step), and a current reaches NEST's
+//!   neuron one step after the generator emits it.
+//! * per-neuron laws: `uniform`, `normal`, `lognormal`, `clipped` become
+//!   `nest.random` parameters; `spread` (one r per neuron and stream,
+//!   shared between parameters, as Izhikevich 2003's c and d) is drawn in
+//!   the script with numpy, `r` uniform on [0, 1) per (seed, population,
+//!   stream), and set neuron by neuron on each rank's own neurons.
 //! * `poisson` populations → `parrot_neuron`s fed by one
 //!   `poisson_generator` (independent trains per parrot).
 //! * stimuli: `poisson` → `poisson_generator`, `current_source` →
@@ -39,6 +51,10 @@ struct Mapped {
     model: String,
     /// `(NEST parameter, Python expression)`, set at creation (reals) or after (laws).
     params: Vec<(String, String)>,
+    /// `(NEST parameter, numpy expression of one value per neuron)`: laws
+    /// NEST cannot draw itself (`spread`), drawn in the script with numpy
+    /// and set on the neurons of this process.
+    arrays: Vec<(String, String)>,
     /// Factor turning a weight of each dimension into NEST's weight unit.
     scale_voltage: Option<f64>,
     scale_current: Option<f64>,
@@ -110,6 +126,28 @@ fn value_expr(v: &Value, scale: f64) -> Result<String, String> {
 
 fn is_law(v: &Value) -> bool {
     matches!(v, Value::Law(_))
+}
+
+/// A `spread` law (`low + (high - low)·r^power`, one `r` per neuron and
+/// stream) in NEST's units, as a numpy array over the population `pop`
+/// (index in the network) of `n` neurons: `None` when `v` is not a
+/// `spread` law. The script draws `r` uniform on [0, 1) from a numpy
+/// generator seeded by (seed, population, stream), so every parameter of a
+/// population naming the same stream sees the same `r`, as in bra.
+fn spread_expr(v: &Value, scale: f64, pop: u32, n: usize) -> Option<String> {
+    let Value::Law(l) = v else { return None };
+    if l.law != "spread" {
+        return None;
+    }
+    let p = |k: &str| l.params.get(k).copied().unwrap_or(0.0);
+    let power = l.params.get("power").copied().unwrap_or(1.0);
+    Some(format!(
+        "spread({pop}, {n}, {}, {}, {}, {})",
+        p("stream") as i64,
+        py(p("low") * scale),
+        py(p("high") * scale),
+        py(power)
+    ))
 }
 
 struct Ctx<'a> {
@@ -210,10 +248,15 @@ fn receptors(
 fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
     let p = &pop.model.params;
     let mut params: Vec<(String, String)> = Vec::new();
+    let mut arrays: Vec<(String, String)> = Vec::new();
     let bad_set = std::cell::Cell::new(false);
     let mut bad = false;
     let mut set = |cx: &mut Ctx, nest: &str, k: &str, scale: f64| {
         if let Some(v) = p.get(k) {
+            if let Some(e) = spread_expr(v, scale, pop.id, pop.size as usize) {
+                arrays.push((nest.into(), e));
+                return;
+            }
             match value_expr(v, scale) {
                 Ok(e) => params.push((nest.into(), e)),
                 Err(e) => {
@@ -230,6 +273,7 @@ fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
     let mut m = Mapped {
         model: String::new(),
         params: Vec::new(),
+        arrays: Vec::new(),
         scale_voltage: None,
         scale_current: None,
         scale_conductance: None,
@@ -390,7 +434,11 @@ fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
             ] {
                 set(cx, n, k, s);
             }
-            params.push(("consistent_integration".into(), "False".into()));
+            // Forward Euler on (v, u) from the old values, spike weights added
+            // to v unscaled: bra's integrator at dt <= 0.1 ms (one sub-step).
+            // `False` would be the paper's half-steps, which also scale the
+            // spike weights by the resolution.
+            params.push(("consistent_integration".into(), "True".into()));
             for i in &ins {
                 if i.synapse.kind != "delta" {
                     cx.refuse(i.name, i.origin, format!("NEST's `izhikevich` takes only delta (voltage-jump) inputs; this input onto `{}` has a `{}` synapse", pop.name, i.synapse.kind));
@@ -398,29 +446,28 @@ fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
                 }
             }
             m.scale_voltage = Some(1e3);
-            let v0 = pop.init.get("v");
-            match v0 {
-                Some(v) => match value_expr(v, 1e3) {
-                    Ok(e) => params.push(("V_m".into(), e)),
-                    Err(e) => {
-                        cx.refuse(&pop.name, &pop.origin, format!("initial v: {e}"));
+            if pop.init.contains_key("v") || pop.init.contains_key("u") {
+                cx.refuse(&pop.name, &pop.origin, "initial values of izhikevich's v or u are not exported yet (bra starts v at -65 mV and u at b·v)");
+                bad = true;
+            }
+            // bra starts every neuron at v = -65 mV, u = b·v.
+            params.push(("V_m".into(), "-65.0".into()));
+            match p.get("b") {
+                None => params.push(("U_m".into(), py(-65.0 * 0.2))),
+                Some(b) => {
+                    if let Some(e) = spread_expr(b, 1.0, pop.id, pop.size as usize) {
+                        arrays.push(("U_m".into(), format!("-65.0 * {e}")));
+                    } else if let Some(b) = b.as_real() {
+                        params.push(("U_m".into(), py(-65.0 * b)));
+                    } else {
+                        cx.refuse(
+                            &pop.name,
+                            &pop.origin,
+                            "a per-neuron law for b other than `spread`: NEST's initial U_m = b·V_m cannot follow a value NEST draws itself",
+                        );
                         bad = true;
                     }
-                },
-                None => params.push(("V_m".into(), "-65.0".into())),
-            }
-            if v0.is_some() || pop.init.contains_key("u") {
-                cx.refuse(&pop.name, &pop.origin, "initial values of izhikevich's v or u are not exported yet (bra starts u at b·v)");
-                bad = true;
-            } else if let Some(b) = real(p, "b") {
-                params.push(("U_m".into(), py(-65.0 * b)));
-            } else {
-                cx.refuse(
-                    &pop.name,
-                    &pop.origin,
-                    "a per-neuron law for b: NEST's initial U_m = b·V_m cannot follow it",
-                );
-                bad = true;
+                }
             }
         }
         "poisson" => {
@@ -457,6 +504,7 @@ fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
         bad = true;
     }
     m.params = params;
+    m.arrays = arrays;
     (!bad && !bad_set.get()).then_some(m)
 }
 
@@ -542,28 +590,32 @@ pub fn export(net: &Network) -> Result<String, Vec<Diagnostic>> {
 """NEST 3 script exported by `bra export nest` from project {project}.
 
 Usage: python3 THIS.py [OUTPUT_DIR]          (default: nest_out)
-       mpirun -np 2 python3 THIS.py OUTPUT_DIR
+       mpirun -np N python3 THIS.py OUTPUT_DIR
 Environment: BRA_NEST_THREADS (threads per process, default 1),
-             BRA_DURATION (simulated seconds, default {dur}).
+             BRA_NEST_VPS (total virtual processes = processes x threads;
+               fix it to get the same spikes from any number of processes),
+             BRA_DURATION (simulated seconds, default {dur}),
+             BRA_SEED (seed, default the spec's {seed}).
 Writes spikes/<pop>.times.npy (s), spikes/<pop>.ids.npy and summary.json in
-bra's output layout.
+bra's output layout. Under MPI each rank writes its neurons' spikes and
+rank 0 merges them. A NEST built without MPI (the PyPI wheel) cannot share
+the network between processes: under mpirun it says so, rank 0 runs the
+whole network and the other ranks stop.
 """
-import json, os, sys, time
+import atexit, importlib.util, json, os, socket, sys, time, warnings
 import numpy as np
-import nest
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else "nest_out"
 DURATION = float(os.environ.get("BRA_DURATION", "{dur}"))
-nest.set_verbosity("M_ERROR")
-nest.ResetKernel()
-nest.SetKernelStatus({{"resolution": {dt}, "rng_seed": {seed}, "local_num_threads": int(os.environ.get("BRA_NEST_THREADS", "1"))}})
-P = {{}}
+SEED = int(os.environ.get("BRA_SEED", "{seed}"))
+RESOLUTION_MS = {dt}
 "#,
         project = net.project,
         dur = py(net.run.duration),
         dt = py(dt_ms),
-        seed = (net.run.seed % 2_147_483_647).max(1),
+        seed = net.run.seed,
     );
+    s.push_str(PRELUDE);
     let mut mapped: Vec<Option<Mapped>> = Vec::new();
     for pop in &net.populations {
         let m = map_pop(&mut cx, pop);
@@ -582,6 +634,14 @@ P = {{}}
             );
             for (k, e) in &m.params {
                 let _ = writeln!(s, "P[{name}].set({k}={e})");
+            }
+            if !m.arrays.is_empty() {
+                let body: Vec<String> = m
+                    .arrays
+                    .iter()
+                    .map(|(k, e)| format!("{}: {e}", pystr(k)))
+                    .collect();
+                let _ = writeln!(s, "set_per_neuron(P[{name}], {{{}}})", body.join(", "));
             }
             if let Some((rate, start, stop)) = &m.parrot {
                 let _ = writeln!(
@@ -795,7 +855,7 @@ P = {{}}
     }
     let _ = writeln!(s, "SAFE = {{{files}}}");
     let _ = writeln!(s, "PROJECT = {}", pystr(&net.project));
-    let _ = writeln!(s, "SEED = {}\nDT = {}", net.run.seed, py(net.run.dt));
+    let _ = writeln!(s, "DT = {}", py(net.run.dt));
     s.push_str(RUN_AND_SAVE);
     if cx.diags.is_empty() {
         Ok(s)
@@ -886,11 +946,145 @@ fn stdp(
     ))
 }
 
+/// The script's set-up after its constants: MPI detection, the output lock,
+/// the kernel, and the helpers for per-neuron values.
+const PRELUDE: &str = r##"
+
+def launcher():
+    """(rank, size) that mpirun/mpiexec/srun gave this process, from the environment."""
+    for r, n in (("OMPI_COMM_WORLD_RANK", "OMPI_COMM_WORLD_SIZE"), ("PMI_RANK", "PMI_SIZE"),
+                 ("SLURM_PROCID", "SLURM_STEP_NUM_TASKS")):
+        if os.environ.get(r, "").isdigit() and os.environ.get(n, "").isdigit():
+            return int(os.environ[r]), int(os.environ[n])
+    return 0, 1
+
+
+def nest_has_mpi():
+    """Whether the installed NEST was built with MPI, read from the config.h that
+    a pip-installed NEST ships (None when it cannot be told before importing)."""
+    spec = importlib.util.find_spec("nest")
+    for d in spec.submodule_search_locations or [] if spec else []:
+        try:
+            text = open(os.path.join(d, "include", "nest", "config.h")).read()
+        except OSError:
+            continue
+        if "#define HAVE_MPI 1" in text:
+            return True
+        if "#undef HAVE_MPI */" in text:
+            return False
+    return None
+
+
+L_RANK, L_SIZE = launcher()
+LAUNCHED = L_SIZE
+if L_SIZE > 1 and nest_has_mpi() is False:
+    # NEST without MPI exits on import when it sees a launcher with several
+    # processes; the copies could not share the network anyway.
+    print("bra-nest: this NEST was built without MPI (the PyPI wheel is), so the %d processes "
+          "that the launcher started cannot share the network. Rank 0 simulates the whole "
+          "network alone and writes %s; rank %d stops here. For a distributed run use a NEST "
+          "built with MPI (-Dwith-mpi=ON)." % (L_SIZE, OUT, L_RANK), file=sys.stderr)
+    if L_RANK != 0:
+        sys.exit(0)
+    for k in ("PMIX_RANK", "PMI_RANK", "OMPI_COMM_WORLD_SIZE", "MPI_LOCALNRANKS"):
+        os.environ.pop(k, None)
+
+import nest  # noqa: E402
+
+try:
+    nest.verbosity = nest.VerbosityLevel.ERROR
+except AttributeError:  # NEST before 3.9
+    nest.set_verbosity("M_ERROR")
+nest.ResetKernel()
+RANK, NPROC = nest.Rank(), nest.NumProcesses()
+HAVE_MPI = bool(nest.GetKernelStatus("build_info").get("have_mpi", False))
+
+
+def alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def take_lock():
+    """One run at a time per output folder: rank 0 holds OUT/.bra-nest.lock."""
+    os.makedirs(OUT, exist_ok=True)
+    lock = os.path.join(OUT, ".bra-nest.lock")
+    me = "%s %d" % (socket.gethostname(), os.getpid())
+    for _ in range(3):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            try:
+                host, pid = open(lock).read().split()
+                pid = int(pid)
+            except (OSError, ValueError):
+                host, pid = "", 0
+            if host == socket.gethostname() and pid > 0 and not alive(pid):
+                try:
+                    os.remove(lock)  # left by a run that died
+                except FileNotFoundError:
+                    pass
+                continue
+            sys.exit("bra-nest: %s is being written by another run (process %s on %s). Use another "
+                     "output folder, or remove %s if that run is gone." % (OUT, pid or "?", host or "?", lock))
+        with os.fdopen(fd, "w") as f:
+            f.write(me)
+        atexit.register(lambda: os.path.exists(lock) and open(lock).read() == me and os.remove(lock))
+        # Parts of an earlier run that died must not be merged into this one.
+        for d in os.listdir(OUT):
+            if d.startswith(".rank") and os.path.isdir(os.path.join(OUT, d)):
+                for f in os.listdir(os.path.join(OUT, d)):
+                    os.remove(os.path.join(OUT, d, f))
+                os.rmdir(os.path.join(OUT, d))
+        return
+    sys.exit("bra-nest: cannot take the lock %s" % lock)
+
+
+if RANK == 0:
+    take_lock()
+
+kernel = {"resolution": RESOLUTION_MS, "rng_seed": max(SEED % 2147483647, 1)}
+if os.environ.get("BRA_NEST_VPS"):
+    vps = int(os.environ["BRA_NEST_VPS"])
+    if vps < NPROC or vps % NPROC:
+        sys.exit("bra-nest: BRA_NEST_VPS=%d is not a multiple of the %d MPI processes" % (vps, NPROC))
+    kernel["total_num_virtual_procs"] = vps
+else:
+    kernel["local_num_threads"] = int(os.environ.get("BRA_NEST_THREADS", "1"))
+nest.SetKernelStatus(kernel)
+
+
+def spread(pop, n, stream, low, high, power):
+    """bra's `spread` law: low + (high - low) r^power, one r uniform on [0, 1) per
+    neuron, shared by the parameters of population `pop` that name `stream`;
+    the same draws on every rank."""
+    r = np.random.default_rng([SEED, pop, stream]).random(n)
+    return low + (high - low) * r ** power
+
+
+def set_per_neuron(nodes, values):
+    """Set one value per neuron on the neurons this process holds."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        local = nest.GetLocalNodeCollection(nodes)
+    if len(local) == 0:
+        return
+    idx = np.asarray(local.tolist()) - nodes.tolist()[0]
+    local.set([{k: float(np.asarray(v)[j]) for k, v in values.items()} for j in idx])
+
+
+P = {}
+"##;
+
 const RUN_AND_SAVE: &str = r#"
 t0 = time.perf_counter()
 nest.Simulate(DURATION * 1000.0)
 run_wall = time.perf_counter() - t0
-RANK, NPROC = nest.Rank(), nest.NumProcesses()
 
 
 def stats(name, size, times, ids, duration):
@@ -912,14 +1106,21 @@ def stats(name, size, times, ids, duration):
             "cv_isi": float(np.mean(cvs)) if cvs else None}
 
 
+def save(path, a):
+    """Write an .npy file atomically (readers never see half a file)."""
+    with open(path + ".tmp", "wb") as f:
+        np.save(f, a)
+    os.replace(path + ".tmp", path)
+
+
 # Each rank saves the spikes of its own neurons; rank 0 merges.
 part = os.path.join(OUT, ".rank%d" % RANK)
 os.makedirs(part, exist_ok=True)
 for name, r in REC.items():
     ev = r.get("events")
     first = P[name].tolist()[0]
-    np.save(os.path.join(part, SAFE[name] + ".times.npy"), np.asarray(ev["times"], dtype=float) / 1000.0)
-    np.save(os.path.join(part, SAFE[name] + ".ids.npy"), (np.asarray(ev["senders"], dtype=np.int64) - first).astype(np.uint32))
+    save(os.path.join(part, SAFE[name] + ".times.npy"), np.asarray(ev["times"], dtype=float) / 1000.0)
+    save(os.path.join(part, SAFE[name] + ".ids.npy"), (np.asarray(ev["senders"], dtype=np.int64) - first).astype(np.uint32))
 open(os.path.join(part, "done"), "w").close()
 if NPROC > 1:
     try:
@@ -942,7 +1143,7 @@ if RANK == 0:
         t, i = t[order], i[order]
         for ext, a in (("times", t), ("ids", i)):
             rel = os.path.join("spikes", "%s.%s.npy" % (SAFE[name], ext))
-            np.save(os.path.join(OUT, rel), a)
+            save(os.path.join(OUT, rel), a)
             files.append(rel)
         pops.append(stats(name, SIZE[name], t, i, DURATION))
     for k in range(NPROC):
@@ -952,6 +1153,7 @@ if RANK == 0:
         os.rmdir(d)
     files.append("summary.json")
     summary = {"project": PROJECT, "simulator": "nest " + nest.__version__, "processes": NPROC,
+               "launched_processes": LAUNCHED, "nest_has_mpi": HAVE_MPI,
                "simulated_s": DURATION, "dt": DT, "seed": SEED, "run_wall_s": run_wall,
                "populations": pops, "files": files}
     with open(os.path.join(OUT, "summary.json.tmp"), "w") as f:
