@@ -74,13 +74,20 @@ pub enum Export {
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// NeuroML 2 / LEMS (not available yet: says so).
+    /// NeuroML 2 (`*.net.nml`, valid for `pynml -validate`) and, beside it,
+    /// a LEMS simulation `LEMS_<name>.xml` (duration, dt, seed, spikes of
+    /// the recorded populations to `<name>.<population>.spikes`) that
+    /// `jnml LEMS_<name>.xml -nogui` runs. Parts NeuroML cannot express
+    /// exactly are refused with a diagnostic.
     Neuroml {
         /// The spec.
         spec: PathBuf,
-        /// The file to write.
+        /// The NeuroML file to write.
         #[arg(short, long)]
         output: PathBuf,
+        /// Write only the NeuroML file, no LEMS simulation.
+        #[arg(long)]
+        no_lems: bool,
     },
     /// PyNN: a Python script that builds the network with PyNN's standard
     /// cell types, synapses and connectors, runs it on the backend named by
@@ -392,7 +399,11 @@ fn load(spec: &Path, verb: &str) -> Result<bra_model::Loaded, ExitCode> {
 pub fn export(what: Export) -> ExitCode {
     match what {
         Export::Nest { spec, output } => crate::export_sim::run("nest", &spec, &output),
-        Export::Neuroml { spec, output } => crate::export_sim::run("neuroml", &spec, &output),
+        Export::Neuroml {
+            spec,
+            output,
+            no_lems,
+        } => export_neuroml(&spec, &output, !no_lems),
         Export::Pynn { spec, output } => crate::export_sim::run("pynn", &spec, &output),
         Export::Nir { spec, output } => export_nir(&spec, &output),
         Export::BraCsv { spec, output } => {
@@ -411,6 +422,53 @@ pub fn export(what: Export) -> ExitCode {
             ExitCode::SUCCESS
         }
     }
+}
+
+/// `bra export neuroml`: the NeuroML network, then (unless `--no-lems`) the
+/// LEMS simulation beside it, `LEMS_<name>.xml` (`<name>` is the file name
+/// without `.net.nml` or `.nml`). Exit 1 when parts cannot be mapped, 2 when
+/// the spec does not compile or a file cannot be written.
+fn export_neuroml(spec: &Path, output: &Path, lems: bool) -> ExitCode {
+    let net = match crate::compile::compile_checked(spec) {
+        Ok(n) => n,
+        Err(code) => return code,
+    };
+    let text = match bra_export::neuroml::export(&net) {
+        Ok(t) => t,
+        Err(diags) => {
+            for d in &diags {
+                eprintln!("error: cannot export to neuroml: {d}");
+            }
+            eprintln!(
+                "{} part(s) of {} cannot be mapped exactly to neuroml; nothing written",
+                diags.len(),
+                spec.display()
+            );
+            return ExitCode::from(1);
+        }
+    };
+    let file = output
+        .file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "model.net.nml".into());
+    let stem = file
+        .strip_suffix(".net.nml")
+        .or_else(|| file.strip_suffix(".nml"))
+        .unwrap_or(&file)
+        .to_string();
+    let mut files = vec![(output.to_path_buf(), text)];
+    if lems {
+        let path = output.with_file_name(format!("LEMS_{stem}.xml"));
+        files.push((path, bra_export::neuroml::lems(&net, &file, &stem)));
+    }
+    for (path, text) in &files {
+        if let Err(e) = bra_runtime::io::write_atomic(path, |f| f.write_all(text.as_bytes())) {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+        eprintln!("wrote {}", path.display());
+    }
+    ExitCode::SUCCESS
 }
 
 /// Draw a graph.

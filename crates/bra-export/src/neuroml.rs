@@ -12,11 +12,19 @@
 //! * projections → `<projection>` with one `<connectionWD>` per synapse that
 //!   bra's runtime generates (`bra_runtime::Engine::build`), weight and delay
 //!   included, so the document carries exactly bra's synapses.
+//! * [`lems`]: a LEMS simulation beside the document (duration, dt, seed,
+//!   spikes of the recorded populations to `TIME_ID` files) that jNeuroML
+//!   runs (`jnml LEMS_<name>.xml -nogui`).
 //!
-//! Refused: other neuron models (`izhikevich`'s 2003 form has no exact
-//! NeuroML 2 counterpart in the shape bra uses), `delta` and conductance
-//! synapses, per-neuron parameter or initial-value laws, plasticity, and
-//! stimuli (inputs), which are not mapped yet.
+//! Refused: per-neuron initial values (specs/cuba.bra's `v_init =
+//! uniform(…)`): a NeuroML 2 population has one cell component whose
+//! `v_init` is one number, and its instances carry only positions; exact
+//! per-neuron values would need one cell type and one population per neuron
+//! and a projection per pair of populations. Also refused: other neuron
+//! models (`izhikevich`'s 2003 form has no exact NeuroML 2 counterpart in
+//! the shape bra uses), `delta` and conductance synapses, per-neuron
+//! parameter laws, plasticity, and stimuli (inputs), which are not mapped
+//! yet.
 
 use crate::{Diagnostic, real};
 use bra_compile::ir::{Network, Origin, Value};
@@ -156,7 +164,7 @@ pub fn export(net: &Network) -> Result<String, Vec<Diagnostic>> {
                             &p.name,
                             &p.origin,
                             format!(
-                                "initial values {:?} are drawn per neuron or are not the membrane potential; NeuroML's {ty} has one v_init per cell type",
+                                "initial values {:?} are drawn per neuron or are not the membrane potential: NeuroML 2 gives a population one cell component, {ty}'s v_init is one number, and a population's instances carry only positions, no parameters or state; exact per-neuron values would need one cell type and one population per neuron, and a projection per pair of them",
                                 p.init.keys().collect::<Vec<_>>()
                             ),
                         );
@@ -318,6 +326,76 @@ pub fn export(net: &Network) -> Result<String, Vec<Diagnostic>> {
     let _ = writeln!(o, "  </network>");
     let _ = writeln!(o, "</neuroml>");
     Ok(o)
+}
+
+/// A LEMS simulation of the network that [`export`] writes to the file
+/// `nml_file` (a name relative to the LEMS file, which sits beside it):
+/// it includes the NeuroML core types and the network, runs for the spec's
+/// duration at its `dt` and seed, and records the spikes of every recorded
+/// population (every population when the spec names none) to
+/// `<stem>.<population>.spikes` beside it, one `time(s) index` line per
+/// spike (`TIME_ID`). `jnml LEMS_<stem>.xml -nogui` runs it.
+pub fn lems(net: &Network, nml_file: &str, stem: &str) -> String {
+    let doc = nml_id(&net.project);
+    let mut rec: Vec<u32> = net
+        .recorders
+        .iter()
+        .filter(|r| r.variable == "spikes")
+        .map(|r| r.population)
+        .collect();
+    if rec.is_empty() {
+        rec = net.populations.iter().map(|p| p.id).collect();
+    }
+    rec.sort_unstable();
+    rec.dedup();
+    let mut o = String::new();
+    let _ = writeln!(o, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>");
+    let _ = writeln!(o, "<Lems>");
+    let _ = writeln!(
+        o,
+        "  <!-- Exported by bra from project {}: runs {}.  jnml THIS_FILE -nogui -->",
+        xml_escape(&net.project),
+        xml_escape(nml_file)
+    );
+    let _ = writeln!(o, "  <Target component=\"sim_{doc}\"/>");
+    for inc in [
+        "Cells.xml",
+        "Networks.xml",
+        "Simulation.xml",
+        "PyNN.xml",
+        "Inputs.xml",
+    ] {
+        let _ = writeln!(o, "  <Include file=\"{inc}\"/>");
+    }
+    let _ = writeln!(o, "  <Include file=\"{}\"/>", xml_escape(nml_file));
+    let _ = writeln!(
+        o,
+        "  <Simulation id=\"sim_{doc}\" length=\"{}ms\" step=\"{}ms\" target=\"{doc}_network\" seed=\"{}\">",
+        num(net.run.duration * 1e3),
+        num(net.run.dt * 1e3),
+        net.run.seed % 2_147_483_647
+    );
+    for p in rec
+        .iter()
+        .filter_map(|id| net.populations.get(*id as usize))
+    {
+        let id = nml_id(&p.name);
+        let _ = writeln!(
+            o,
+            "    <EventOutputFile id=\"spikes_{id}\" fileName=\"{}.{id}.spikes\" format=\"TIME_ID\">",
+            xml_escape(stem)
+        );
+        for i in 0..p.size {
+            let _ = writeln!(
+                o,
+                "      <EventSelection id=\"{i}\" select=\"{id}[{i}]\" eventPort=\"spike\"/>"
+            );
+        }
+        let _ = writeln!(o, "    </EventOutputFile>");
+    }
+    let _ = writeln!(o, "  </Simulation>");
+    let _ = writeln!(o, "</Lems>");
+    o
 }
 
 fn xml_escape(s: &str) -> String {
