@@ -16,7 +16,7 @@ use bra_compile::ir::{Law, Value};
 pub struct Csr {
     /// Row starts, `n_pre + 1` entries.
     pub offsets: Vec<u32>,
-    /// Target neuron of each synapse.
+    /// Target neuron of each synapse, ascending within each row.
     pub targets: Vec<u32>,
     /// Weight of each synapse, in the post model's port unit.
     pub weights: Vec<f32>,
@@ -346,7 +346,10 @@ pub fn build(
     let per_synapse_delay = matches!(delay, Value::Law(_));
     let mut delays = per_synapse_delay.then(|| Vec::with_capacity(total));
     offsets.push(0u32);
-    for (i, row) in rows.into_iter().enumerate() {
+    for (i, mut row) in rows.into_iter().enumerate() {
+        // Targets in ascending order: delivery walks memory forwards and can
+        // find the part of a row that lands in a range of targets by bisection.
+        row.sort_unstable();
         for (k, j) in row.into_iter().enumerate() {
             targets.push(j);
             weights.push((value_of(weight, wkey, i as u64, k as u64) * weight_scale) as f32);

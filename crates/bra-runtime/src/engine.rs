@@ -34,7 +34,7 @@ pub const PAR_MIN_NEURONS: usize = 2 * CHUNK;
 /// Fewest synaptic events in a step for delivery to run in parallel (one
 /// task per postsynaptic population); like [`PAR_MIN_NEURONS`], only speed
 /// depends on it.
-pub const PAR_MIN_EVENTS: usize = 4096;
+pub const PAR_MIN_EVENTS: usize = 1024;
 
 /// Largest total size of the spike ring buffers the engine allocates.
 pub const MAX_RING_BYTES: u128 = 8 << 30;
@@ -882,42 +882,6 @@ impl Engine {
         let rate_out = &self.rate_out;
         let projs = &self.projs;
         let slots = self.slots;
-        let deliver = |(pi, (pop, incoming)): (usize, (&mut Population, &Vec<usize>))| {
-            let _ = pi;
-            let size = pop.size;
-            for &k in incoming {
-                let pr = &projs[k];
-                let ring = &mut pop.ring[pr.port];
-                let csr = &pr.csr;
-                if !rate_out[pr.pre].is_empty() {
-                    let d = pr.delay as usize;
-                    let base = ((n as usize + d) % slots) * size;
-                    for (i, r) in rate_out[pr.pre].iter().enumerate() {
-                        for s in csr.row(i) {
-                            ring[base + csr.targets[s] as usize] += csr.weights[s] as f64 * r;
-                        }
-                    }
-                    continue;
-                }
-                for sp in &spikes_now[pr.pre] {
-                    let row = csr.row(sp.neuron as usize);
-                    match &csr.delays {
-                        None => {
-                            let base = ((n as usize + pr.delay as usize) % slots) * size;
-                            for s in row {
-                                ring[base + csr.targets[s] as usize] += csr.weights[s] as f64;
-                            }
-                        }
-                        Some(delays) => {
-                            for s in row {
-                                let base = ((n as usize + delays[s] as usize) % slots) * size;
-                                ring[base + csr.targets[s] as usize] += csr.weights[s] as f64;
-                            }
-                        }
-                    }
-                }
-            }
-        };
         // Synaptic events this step (rate-coded projections count every row).
         let events: usize = self
             .projs
@@ -932,18 +896,108 @@ impl Engine {
                 rows * pr.csr.len() / pr.csr.offsets.len().max(2).saturating_sub(1)
             })
             .sum();
-        if self.pops.len() > 1 && events >= PAR_MIN_EVENTS && rayon::current_num_threads() > 1 {
-            self.pops
-                .par_iter_mut()
-                .zip(self.incoming.par_iter())
-                .enumerate()
-                .for_each(deliver);
+        let parallel = events >= PAR_MIN_EVENTS && rayon::current_num_threads() > 1;
+        // One task per range of postsynaptic neurons (the whole population
+        // unless it is large and the step runs in parallel); a task owns its
+        // range of every slot of every ring buffer of the population, so no
+        // two tasks write the same place, and each place receives its sum in
+        // the same order (projection, spike, synapse) whatever the split.
+        struct Deliver<'a> {
+            pop: usize,
+            lo: u32,
+            hi: u32,
+            /// The range is the whole population.
+            whole: bool,
+            /// Per port, per slot: the range's part of the slot.
+            rings: Vec<Vec<&'a mut [f64]>>,
+        }
+        let mut jobs: Vec<Deliver> = Vec::new();
+        for (pi, pop) in self.pops.iter_mut().enumerate() {
+            if self.incoming[pi].is_empty() || pop.size == 0 {
+                continue;
+            }
+            let size = pop.size;
+            let width = if parallel && size >= 2 * CHUNK {
+                CHUNK
+            } else {
+                size
+            };
+            let ranges = size.div_ceil(width);
+            let mut per_range: Vec<Vec<Vec<&mut [f64]>>> = (0..ranges)
+                .map(|_| Vec::with_capacity(pop.ring.len()))
+                .collect();
+            for ring in pop.ring.iter_mut() {
+                for r in per_range.iter_mut() {
+                    r.push(Vec::with_capacity(slots));
+                }
+                for slot_slice in ring.chunks_mut(size) {
+                    for (r, part) in per_range.iter_mut().zip(slot_slice.chunks_mut(width)) {
+                        if let Some(port) = r.last_mut() {
+                            port.push(part);
+                        }
+                    }
+                }
+            }
+            for (c, rings) in per_range.into_iter().enumerate() {
+                jobs.push(Deliver {
+                    pop: pi,
+                    lo: (c * width) as u32,
+                    hi: ((c + 1) * width).min(size) as u32,
+                    whole: width == size,
+                    rings,
+                });
+            }
+        }
+        let incoming = &self.incoming;
+        let deliver = |job: &mut Deliver| {
+            let (lo, hi) = (job.lo, job.hi);
+            let whole = job.whole;
+            for &k in &incoming[job.pop] {
+                let pr = &projs[k];
+                let ring = &mut job.rings[pr.port];
+                let csr = &pr.csr;
+                // The part of a row (targets sorted) that lands in this range.
+                let part = |row: std::ops::Range<usize>| -> std::ops::Range<usize> {
+                    if whole {
+                        return row;
+                    }
+                    let t = &csr.targets[row.clone()];
+                    let a = t.partition_point(|&x| x < lo);
+                    let b = t.partition_point(|&x| x < hi);
+                    row.start + a..row.start + b
+                };
+                if !rate_out[pr.pre].is_empty() {
+                    let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
+                    for (i, r) in rate_out[pr.pre].iter().enumerate() {
+                        for s in part(csr.row(i)) {
+                            slot[(csr.targets[s] - lo) as usize] += csr.weights[s] as f64 * r;
+                        }
+                    }
+                    continue;
+                }
+                for sp in &spikes_now[pr.pre] {
+                    let row = part(csr.row(sp.neuron as usize));
+                    match &csr.delays {
+                        None => {
+                            let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
+                            for s in row {
+                                slot[(csr.targets[s] - lo) as usize] += csr.weights[s] as f64;
+                            }
+                        }
+                        Some(delays) => {
+                            for s in row {
+                                let slot = (n as usize + delays[s] as usize) % slots;
+                                ring[slot][(csr.targets[s] - lo) as usize] += csr.weights[s] as f64;
+                            }
+                        }
+                    }
+                }
+            }
+        };
+        if jobs.len() > 1 && parallel {
+            jobs.par_iter_mut().for_each(deliver);
         } else {
-            self.pops
-                .iter_mut()
-                .zip(self.incoming.iter())
-                .enumerate()
-                .for_each(deliver);
+            jobs.iter_mut().for_each(deliver);
         }
         // Plasticity, after delivery (a spike is sent with the weight it had
         // when emitted).
