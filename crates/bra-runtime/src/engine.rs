@@ -720,12 +720,21 @@ impl Engine {
                     if t < *start || t >= *stop {
                         continue;
                     }
-                    let prob = rate * dt;
+                    // An exact Poisson count of events per neuron and step
+                    // (several can fall in one step), each with its weight.
+                    let lambda = rate * dt;
+                    let p0 = (-lambda).exp();
                     let ring = &mut pop.ring[*port][slot * size..(slot + 1) * size];
                     for (i, r) in ring.iter_mut().enumerate() {
-                        if inp.key.uniform(i as u64, n) < prob {
-                            *r += connect::value_of(weight, inp.key, i as u64, n ^ 0x5555_5555)
-                                * scale;
+                        let u = inp.key.uniform(i as u64, n);
+                        let k = models::sources::poisson_count_from(p0, lambda, u) as u64;
+                        for j in 0..k {
+                            *r += connect::value_of(
+                                weight,
+                                inp.key,
+                                i as u64,
+                                (n ^ 0x5555_5555).wrapping_add(j << 40),
+                            ) * scale;
                         }
                     }
                 }

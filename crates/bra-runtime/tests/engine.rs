@@ -147,3 +147,31 @@ simulate { duration = 10 ms }
     assert!((0..100).all(|i| csr.row(i).len() == 12));
     assert!(csr.weights.iter().all(|w| (*w as f64 - 5e-4).abs() < 1e-9));
 }
+
+#[test]
+fn a_poisson_stimulus_delivers_an_exact_poisson_count_per_step() {
+    // 5 kHz at dt = 1 ms: five events per step on average, so a draw of at
+    // most one event per step (Bernoulli) would deliver a fifth of the
+    // input. Traces of an exponential port with τ = 10 ms and weight w settle
+    // at λ·w / (1 - e^{-dt/τ}) on average; the threshold is out of reach.
+    let src = r#"
+project T { tlf = "x", roi = [A] }
+circuit A { uniform, transmitter = Glutamate, modulation = Excitatory }
+component A { neurons = lif(tau_m: 20 ms, v_rest: -70 mV, v_th: 150 mV) * 200 }
+stimulus drive -> A { poisson(rate: 5000 Hz), weight = 1 mV, synapse = exponential(tau: 10 ms) }
+simulate { duration = 1 s, dt = 1 ms, record = [syn0(A)] }
+"#;
+    let net = compile(src);
+    let mut e = Engine::build(&net, Path::new(".")).expect("builds");
+    assert_eq!(e.run(None, 0, &mut |_| {}), Outcome::Completed);
+    let rec = &e.state[0];
+    let per_step = rec.hi - rec.lo;
+    // Skip the first 100 ms (the traces start at zero).
+    let settled = &rec.data[100 * per_step..];
+    let mean = settled.iter().sum::<f64>() / settled.len() as f64;
+    let expected = 5.0 * 1e-3 / (1.0 - (-0.1f64).exp());
+    assert!(
+        (mean / expected - 1.0).abs() < 0.02,
+        "mean trace {mean} V, expected {expected} V"
+    );
+}

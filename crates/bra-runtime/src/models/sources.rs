@@ -110,8 +110,15 @@ pub struct Poisson {
 /// The number of events of a Poisson law of mean `lambda` whose CDF first
 /// exceeds `u` (inversion; `u` uniform in [0, 1)).
 #[inline]
-fn poisson_count(lambda: f64, u: f64) -> u32 {
-    let mut p = (-lambda).exp();
+pub(crate) fn poisson_count(lambda: f64, u: f64) -> u32 {
+    poisson_count_from((-lambda).exp(), lambda, u)
+}
+
+/// [`poisson_count`] given `p0 = e^{-lambda}` (computed once for many draws
+/// of the same mean).
+#[inline]
+pub(crate) fn poisson_count_from(p0: f64, lambda: f64, u: f64) -> u32 {
+    let mut p = p0;
     let mut cdf = p;
     let mut k = 0u32;
     while u >= cdf && k < 10_000 && p > 0.0 {
