@@ -1162,3 +1162,38 @@ if RANK == 0:
     for p in pops:
         print("%-20s %8d spikes  %8.3f Hz  CV %s" % (p["name"], p["spikes"], p["mean_rate_hz"], p["cv_isi"]))
 "#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn spread(low: f64, high: f64, power: f64, stream: f64) -> Value {
+        Value::Law(Law {
+            law: "spread".into(),
+            params: [
+                ("low", low),
+                ("high", high),
+                ("power", power),
+                ("stream", stream),
+            ]
+            .iter()
+            .map(|(k, v)| (k.to_string(), *v))
+            .collect::<BTreeMap<_, _>>(),
+            inner: None,
+        })
+    }
+
+    #[test]
+    fn spread_laws_become_numpy_draws_sharing_their_stream() {
+        // Izhikevich's c = -65 + 15 r² mV, in NEST's mV.
+        let c = spread_expr(&spread(-0.065, -0.05, 2.0, 0.0), 1e3, 0, 800);
+        assert_eq!(c.as_deref(), Some("spread(0, 800, 0, -65.0, -50.0, 2.0)"));
+        let d = spread_expr(&spread(0.008, 0.002, 2.0, 0.0), 1e3, 0, 800);
+        assert_eq!(d.as_deref(), Some("spread(0, 800, 0, 8.0, 2.0, 2.0)"));
+        // Another stream draws another r.
+        let e = spread_expr(&spread(1.0, 2.0, 1.0, 3.0), 1.0, 1, 5);
+        assert_eq!(e.as_deref(), Some("spread(1, 5, 3, 1.0, 2.0, 1.0)"));
+        assert_eq!(spread_expr(&Value::Real(1.0), 1.0, 0, 1), None);
+    }
+}
