@@ -3,6 +3,8 @@
 //! * [`nest`]: a self-contained Python script that builds the network with
 //!   NEST's own models, runs it (also under `mpirun`), and writes spikes and
 //!   `summary.json` in bra's output layout.
+//! * [`pynn`]: the same through PyNN's standard cell types, synapses and
+//!   connectors (run with any PyNN backend; tested with NEST).
 //! * [`nir`] (cargo feature `nir`): the network as a NIR graph in HDF5 (what
 //!   Python's `nir.read` loads), written by [`nir::write`] rather than as
 //!   text; [`nir::import`] reads NIR graphs back into spec text.
@@ -18,6 +20,7 @@ pub mod nest;
 #[cfg(feature = "nir")]
 pub mod nir;
 pub mod neuroml;
+pub mod pynn;
 
 /// A part of the network the target cannot express exactly.
 #[derive(Clone, Debug, PartialEq)]
@@ -40,16 +43,17 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-/// Export `net` to `target` (`nest`, `neuroml`); the text of the file, or
+/// Export `net` to `target` (`nest`, `neuroml`, `pynn`); the text of the file, or
 /// every part that cannot be mapped.
 pub fn export(target: &str, net: &Network) -> Result<String, Vec<Diagnostic>> {
     match target {
         "nest" => nest::export(net),
         "neuroml" => neuroml::export(net),
+        "pynn" => pynn::export(net),
         other => Err(vec![Diagnostic {
             component: other.to_string(),
             reason: format!(
-                "unknown or not yet implemented export target `{other}` (available: nest, neuroml; pynn and nir are not implemented yet)"
+                "unknown or not yet implemented export target `{other}` (available: nest, neuroml, pynn; nir through `bra export nir`)"
             ),
             origin: net.run.origin.clone().unwrap_or(Origin {
                 file: String::new(),
