@@ -7,14 +7,19 @@
 //! export (tests/export.rs). The two runs draw different random
 //! connectivity, initial potentials and Poisson trains (PyNN's NumpyRNG and
 //! NEST's generators against bra's counter-based streams), so only
-//! statistics can agree. Each population here has 500 to 3,200 neurons and
-//! 4,000 to 100,000 spikes in 1 s, so the seed-to-seed spread of its rate and
-//! CV is a few per cent, and 15 % still catches a wrong unit or receptor
+//! statistics can agree. The CUBA and Brunel-type populations have 250 to
+//! 3,200 neurons and 4,000 to 45,000 spikes in 1 s, so the seed-to-seed
+//! spread of their rates and CVs is a few per cent (pynn_brunel.bra in bra over seeds 1-5: rates
+//! 42.6-46.0 Hz, CVs 0.98-1.02), and 15 % still catches a wrong unit or receptor
 //! (a weight off by `C_m/τ_m` or by 1000, or an inhibitory input made
 //! excitatory, changes rates by far more). Measured differences, bra
-//! against PyNN/NEST: CUBA E rate 3.0 %, I rate 1.3 %, CVs 2.1 % and 0.6 %;
-//! the Brunel fixture (tests/fixtures/pynn_brunel.bra) E rate 2.4 %, I rate
-//! 1.2 %, CVs 1.9 % and 1.8 %.
+//! against PyNN/NEST: CUBA E rate 5.0 %, I rate 0.5 %, CVs 0.1 % and 2.1 %;
+//! the Brunel-type fixture (tests/fixtures/pynn_brunel.bra, 1,250 neurons,
+//! ~45 Hz) E rate 3.4 %, I rate 2.7 %, CVs 4.5 % and 4.9 %; the cell-type
+//! fixture (tests/fixtures/pynn_cells.bra, 50 neurons each, 0.5 s):
+//! Izhikevich 0.0 % and 0.0 % (no randomness reaches it: both integrate the
+//! same forward Euler), conductance LIF 1.6 % and 4.1 %, AdEx 2.3 % and
+//! 2.0 %. Every run is seeded, so the numbers repeat for fixed versions.
 //!
 //! The equivalence tests skip (pass with a printed reason) only when PyNN
 //! cannot be installed (exit 77 of the script: no pip or no network).
@@ -44,7 +49,7 @@ fn export(spec: &Path, dir: &Path) -> PathBuf {
     script
 }
 
-fn equivalence(name: &str, spec: &Path) {
+fn equivalence(name: &str, spec: &Path, pops: &[&str]) {
     let dir = tmp("export-pynn", name);
     let script = export(spec, &dir);
     let pynn_out = dir.join("pynn");
@@ -71,7 +76,7 @@ fn equivalence(name: &str, spec: &Path) {
         .expect("the PyNN run wrote summary.json");
     assert!(summary.contains("\"pynn "), "{summary}");
     for f in ["times", "ids"] {
-        for pop in ["E", "I"] {
+        for pop in pops {
             let p = pynn_out.join(format!("spikes/{pop}.{f}.npy"));
             assert!(p.exists(), "{} missing", p.display());
         }
@@ -108,12 +113,25 @@ fn equivalence(name: &str, spec: &Path) {
 
 #[test]
 fn cuba_through_pynn_matches_bra() {
-    equivalence("cuba", &root().join("specs/cuba.bra"));
+    equivalence("cuba", &root().join("specs/cuba.bra"), &["E", "I"]);
 }
 
 #[test]
 fn brunel_delta_network_through_pynn_matches_bra() {
-    equivalence("brunel", &root().join("tests/fixtures/pynn_brunel.bra"));
+    equivalence(
+        "brunel",
+        &root().join("tests/fixtures/pynn_brunel.bra"),
+        &["E", "I"],
+    );
+}
+
+#[test]
+fn izhikevich_conductance_and_adex_cells_through_pynn_match_bra() {
+    equivalence(
+        "cells",
+        &root().join("tests/fixtures/pynn_cells.bra"),
+        &["Iz", "C", "A"],
+    );
 }
 
 /// The mapping itself, without Python: cell types, units and PyNN's sign

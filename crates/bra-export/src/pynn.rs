@@ -23,9 +23,10 @@
 //!   conductance's magnitude in µS, as bra's runtime uses it.
 //! * `izhikevich` → `Izhikevich` (delta inputs, `v_peak` = 30 mV, `u` starts
 //!   at `-65·b`). bra integrates it by forward Euler in sub-steps of at most
-//!   0.1 ms; on the NEST backend the script sets `consistent_integration =
-//!   False` (forward Euler at the resolution, `dt` ≤ 0.1 ms) and on any other
-//!   backend it stops with the reason instead of running another scheme.
+//!   0.1 ms; NEST's `izhikevich` does the same at the resolution with
+//!   `consistent_integration = True` (its default, which the script sets
+//!   explicitly; `dt` ≤ 0.1 ms), and on any other backend the script stops
+//!   with the reason instead of running another scheme.
 //! * `poisson` populations → `SpikeSourcePoisson`; stimuli: `poisson` → one
 //!   `SpikeSourcePoisson` per target neuron, `OneToOneConnector` (independent
 //!   trains); `current_source` → `DCSource`; `noise_current` →
@@ -893,7 +894,7 @@ P = {{}}"#,
             if m.izhikevich {
                 let _ = writeln!(
                     s,
-                    "if BACKEND != \"nest\":\n    sys.exit(\"bra-pynn: {} (izhikevich) needs forward-Euler integration, which only the nest backend can be told to use\")\nP[{name}].node_collection.set(consistent_integration=False)",
+                    "if BACKEND != \"nest\":\n    sys.exit(\"bra-pynn: {} (izhikevich) needs forward-Euler integration, which only the nest backend can be told to use\")\nP[{name}].node_collection.set(consistent_integration=True)",
                     pop.name.replace(['"', '\\'], "")
                 );
             }
