@@ -7,6 +7,17 @@
 //! at its own (sub-step) time. Within a step, arrivals and postsynaptic
 //! spikes are processed in time order. The weight used to deliver a spike is
 //! the weight at its emission.
+//!
+//! Pair STDP pairs spikes `all_to_all` (traces add up), `nearest` (traces
+//! reset to 1: each spike pairs with the nearest spike of the other side,
+//! symmetric nearest-neighbour) or `restricted` (reduced nearest-neighbour,
+//! Morrison, Diesmann & Gerstner 2008; NEST's `stdp_nn_restr_synapse`): a
+//! post spike pairs with the latest pre spike only if that arrived after the
+//! previous post spike, a pre spike with the latest post spike only if no
+//! pre spike arrived in between, so each spike enters at most one
+//! potentiating and one depressing pair. Both conditions compare the times
+//! of the latest spikes each trace keeps; on equal times an arrival counts
+//! before a post spike, the order in which a step applies them.
 
 use crate::connect::Csr;
 use crate::model::Spike;
@@ -19,11 +30,29 @@ enum Kind {
     Triplet,
 }
 
-/// A decaying trace with event-driven exact decay.
-#[derive(Clone, Copy, Debug, Default)]
+/// Which spike pairs interact (pair STDP).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pairing {
+    AllToAll,
+    Nearest,
+    Restricted,
+}
+
+/// A decaying trace with event-driven exact decay; `at` is the time of the
+/// latest spike (−∞ before the first).
+#[derive(Clone, Copy, Debug)]
 struct Trace {
     value: f64,
     at: f64,
+}
+
+impl Default for Trace {
+    fn default() -> Trace {
+        Trace {
+            value: 0.0,
+            at: f64::NEG_INFINITY,
+        }
+    }
 }
 
 impl Trace {
@@ -62,7 +91,7 @@ pub struct Plastic {
     w_max: f64,
     w_ref: f64,
     multiplicative: bool,
-    nearest: bool,
+    pairing: Pairing,
     delay: f64,
     /// Presynaptic neuron of each synapse.
     syn_pre: Vec<u32>,
@@ -119,6 +148,16 @@ impl Plastic {
             mean_abs
         };
         let multiplicative = text("bounds") == "multiplicative";
+        let pairing = match (kind, text("pairing")) {
+            (Kind::Triplet, _) | (_, "" | "all_to_all") => Pairing::AllToAll,
+            (_, "nearest") => Pairing::Nearest,
+            (_, "restricted") => Pairing::Restricted,
+            (_, other) => {
+                return Err(format!(
+                    "stdp pairing `{other}`: use all_to_all, nearest or restricted"
+                ));
+            }
+        };
         if multiplicative && !w_max.is_finite() {
             return Err("multiplicative STDP needs a finite w_max".into());
         }
@@ -172,7 +211,7 @@ impl Plastic {
             w_max,
             w_ref,
             multiplicative,
-            nearest: text("pairing") == "nearest",
+            pairing,
             delay: delay_s,
             syn_pre,
             post_off,
@@ -226,8 +265,14 @@ impl Plastic {
 
     fn on_pre(&mut self, csr: &mut Csr, t: f64, i: usize) {
         let r2_before = self.r2[i].read(t, self.tau_x);
+        let restricted = self.pairing == Pairing::Restricted;
+        let previous_pre = self.r1[i].at;
         for s in csr.row(i) {
             let j = csr.targets[s] as usize;
+            // Restricted: only the first pre spike since the latest post spike.
+            if restricted && previous_pre > self.o1[j].at {
+                continue;
+            }
             let y = self.o1[j].read(t, self.tau_minus);
             let w = csr.weights[s] as f64;
             let amp = match self.kind {
@@ -241,16 +286,23 @@ impl Plastic {
             };
             csr.weights[s] = self.clip(w + dw) as f32;
         }
-        self.r1[i].bump(t, self.tau_plus, self.nearest);
-        self.r2[i].bump(t, self.tau_x, self.nearest);
+        let nearest = self.pairing != Pairing::AllToAll;
+        self.r1[i].bump(t, self.tau_plus, nearest);
+        self.r2[i].bump(t, self.tau_x, nearest);
     }
 
     fn on_post(&mut self, csr: &mut Csr, t: f64, j: usize) {
         let o2_before = self.o2[j].read(t, self.tau_y);
         let (lo, hi) = (self.post_off[j] as usize, self.post_off[j + 1] as usize);
+        let restricted = self.pairing == Pairing::Restricted;
+        let previous_post = self.o1[j].at;
         for &s in &self.post_syn[lo..hi] {
             let s = s as usize;
             let i = self.syn_pre[s] as usize;
+            // Restricted: only a pre spike that came after the previous post spike.
+            if restricted && self.r1[i].at <= previous_post {
+                continue;
+            }
             let x = self.r1[i].read(t, self.tau_plus);
             let w = csr.weights[s] as f64;
             let amp = match self.kind {
@@ -264,8 +316,9 @@ impl Plastic {
             };
             csr.weights[s] = self.clip(w + dw) as f32;
         }
-        self.o1[j].bump(t, self.tau_minus, self.nearest);
-        self.o2[j].bump(t, self.tau_y, self.nearest);
+        let nearest = self.pairing != Pairing::AllToAll;
+        self.o1[j].bump(t, self.tau_minus, nearest);
+        self.o2[j].bump(t, self.tau_y, nearest);
     }
 
     /// Presynaptic neuron of each synapse (for saving weights).
@@ -289,6 +342,10 @@ mod tests {
     }
 
     fn stdp(bounds: &str) -> Instance {
+        stdp_paired(bounds, "all_to_all")
+    }
+
+    fn stdp_paired(bounds: &str, pairing: &str) -> Instance {
         let mut p = BTreeMap::new();
         p.insert("a_plus".into(), Value::Real(0.01));
         p.insert("a_minus".into(), Value::Real(0.012));
@@ -297,7 +354,7 @@ mod tests {
         p.insert("w_min".into(), Value::Real(0.0));
         p.insert("w_max".into(), Value::Real(1.0));
         p.insert("bounds".into(), Value::Text(bounds.into()));
-        p.insert("pairing".into(), Value::Text("all_to_all".into()));
+        p.insert("pairing".into(), Value::Text(pairing.into()));
         Instance {
             kind: "stdp".into(),
             params: p,
@@ -362,5 +419,71 @@ mod tests {
         assert!(near_min < 0.0 && near_min.abs() < mid_d.abs() / 5.0);
         // Additive updates are clipped at the bounds.
         assert!(0.999f64 + pair(0.001, "additive", 0.999) <= 1.0 + 1e-6);
+    }
+
+    /// Drive one synapse (delay 0) with hand-made spike trains, each spike
+    /// inside a step of 0.1 ms at its exact offset; the final weight.
+    fn drive(pairing: &str, pre: &[f64], post: &[f64]) -> f64 {
+        let mut csr = one_synapse(0.5);
+        let mut p = Plastic::new(&stdp_paired("additive", pairing), &csr, 1, 0.0, 1.0)
+            .expect("ok")
+            .expect("plastic");
+        let dt = 1e-4;
+        let in_step = |ts: &[f64], n: u64| -> Vec<Spike> {
+            ts.iter()
+                .filter(|&&x| ((x / dt) + 1e-9).floor() as u64 == n)
+                .map(|&x| Spike {
+                    neuron: 0,
+                    offset: x - n as f64 * dt,
+                })
+                .collect()
+        };
+        for n in 0..1000u64 {
+            let t = n as f64 * dt;
+            p.step(&mut csr, t, dt, &in_step(pre, n), &in_step(post, n));
+        }
+        csr.weights[0] as f64
+    }
+
+    #[test]
+    fn restricted_pairing_uses_each_spike_in_one_pair_each_way() {
+        let (tp, tm, ap, am) = (0.0168f64, 0.0337f64, 0.01f64, 0.012f64);
+        let ltp = |d: f64| ap * (-d / tp).exp();
+        let ltd = |d: f64| am * (-d / tm).exp();
+        // pre 10 ms; post 20, 30 ms; pre 35, 40 ms; post 50 ms.
+        let pre = [0.0101, 0.0351, 0.0401];
+        let post = [0.0201, 0.0301, 0.0501];
+        // Restricted: post 20 pairs with pre 10 (+); post 30 finds that pre
+        // used (nothing); pre 35 pairs with post 30 (−); pre 40 is not the
+        // first pre since post 30 (nothing); post 50 pairs with pre 40 (+).
+        let want = 0.5 + ltp(0.010) - ltd(0.005) + ltp(0.010);
+        let got = drive("restricted", &pre, &post);
+        assert!((got - want).abs() < 1e-6, "restricted: {got} vs {want}");
+        // Symmetric nearest: every spike pairs with its nearest predecessor.
+        let want = 0.5 + ltp(0.010) + ltp(0.020) - ltd(0.005) - ltd(0.010) + ltp(0.010);
+        let got = drive("nearest", &pre, &post);
+        assert!((got - want).abs() < 1e-6, "nearest: {got} vs {want}");
+        // All-to-all: every earlier spike of the other side.
+        let want =
+            0.5 + ltp(0.010) + ltp(0.020) - ltd(0.005) - ltd(0.015) - ltd(0.010) - ltd(0.020)
+                + ltp(0.040)
+                + ltp(0.015)
+                + ltp(0.010);
+        let got = drive("all_to_all", &pre, &post);
+        assert!((got - want).abs() < 1e-6, "all_to_all: {got} vs {want}");
+        // A burst of posts after one pre: restricted potentiates once.
+        let got = drive("restricted", &[0.0101], &[0.0151, 0.0201, 0.0251]);
+        assert!((got - (0.5 + ltp(0.005))).abs() < 1e-6, "{got}");
+        // A burst of pres after one post: restricted depresses once.
+        let got = drive("restricted", &[0.0151, 0.0201, 0.0251], &[0.0101]);
+        assert!((got - (0.5 - ltd(0.005))).abs() < 1e-6, "{got}");
+    }
+
+    #[test]
+    fn an_unknown_pairing_is_refused() {
+        let csr = one_synapse(0.5);
+        let e = Plastic::new(&stdp_paired("additive", "closest"), &csr, 1, 0.0, 1.0)
+            .expect_err("refused");
+        assert!(e.contains("closest") && e.contains("restricted"), "{e}");
     }
 }

@@ -19,6 +19,7 @@ const BI_POO_1998: &str = "Bi GQ, Poo MM (1998). Synaptic modifications in cultu
 const BI_POO_2001: &str = "Bi GQ, Poo MM (2001). Synaptic modification by correlated activity: Hebb's postulate revisited. Annu Rev Neurosci 24:139–166. doi:10.1146/annurev.neuro.24.1.139";
 const SONG_2000: &str = "Song S, Miller KD, Abbott LF (2000). Competitive Hebbian learning through spike-timing-dependent synaptic plasticity. Nat Neurosci 3(9):919–926. doi:10.1038/78829";
 const VAN_ROSSUM: &str = "van Rossum MCW, Bi GQ, Turrigiano GG (2000). Stable Hebbian learning from spike timing-dependent plasticity. J Neurosci 20(23):8812–8821. doi:10.1523/JNEUROSCI.20-23-08812.2000";
+const MORRISON_2008: &str = "Morrison A, Diesmann M, Gerstner W (2008). Phenomenological models of synaptic plasticity based on spike timing. Biol Cybern 98(6):459–478. doi:10.1007/s00422-008-0233-1";
 const MASQUELIER: &str = "Masquelier T, Guyonneau R, Thorpe SJ (2008). Spike timing dependent plasticity finds the start of repeating patterns in continuous spike trains. PLoS ONE 3(1):e1377. doi:10.1371/journal.pone.0001377";
 const PFISTER_GERSTNER: &str = "Pfister JP, Gerstner W (2006). Triplets of spikes in a model of spike timing-dependent plasticity. J Neurosci 26(38):9673–9682. doi:10.1523/JNEUROSCI.1425-06.2006";
 const IZHIKEVICH_2007: &str = "Izhikevich EM (2007). Solving the distal reward problem through linkage of STDP and dopamine signaling. Cereb Cortex 17(10):2443–2452. doi:10.1093/cercor/bhl152";
@@ -101,7 +102,12 @@ const STDP: Entry = Entry {
           Multiplicative bounds (van Rossum, Bi & Turrigiano 2000): dw = +a_plus (w_max - w) x, \
           dw = -a_minus (w - w_min) y, which needs a finite w_max. Pairing all_to_all sums over \
           all earlier spikes (traces add up, NEST's stdp_synapse); nearest uses only the latest \
-          (traces reset to 1). The time constants are the fits to Bi & Poo's data (Bi & Poo \
+          (traces reset to 1; symmetric nearest-neighbour, NEST's stdp_nn_symm_synapse); \
+          restricted is the reduced nearest-neighbour scheme of Morrison, Diesmann & Gerstner \
+          (2008): a post spike pairs with the latest pre spike only if that came after the \
+          previous post spike, a pre spike with the latest post spike only if no pre spike came \
+          in between, so each spike enters at most one potentiating and one depressing pair \
+          (NEST's stdp_nn_restr_synapse; the rule of Masquelier et al. 2008). The time constants are the fits to Bi & Poo's data (Bi & Poo \
           2001); the amplitudes, with depression 5 % stronger than potentiation, are those of \
           Song et al. (2000).",
     params: &[
@@ -135,16 +141,23 @@ const STDP: Entry = Entry {
         ),
         choice(
             "pairing",
-            &["all_to_all", "nearest"],
+            &["all_to_all", "nearest", "restricted"],
             0,
-            "which spike pairs interact",
+            "which spike pairs interact: all, the nearest (symmetric), or each spike in at most one pair each way (restricted)",
         ),
     ],
     presets: &[],
     integrator: "Event-driven: traces are decayed analytically from the time of their last \
                  update when a spike arrives, so the rule has no step-size error; updates are \
                  applied in the step of the spike, after the delay to the synapse.",
-    references: &[BI_POO_1998, BI_POO_2001, SONG_2000, VAN_ROSSUM, MASQUELIER],
+    references: &[
+        BI_POO_1998,
+        BI_POO_2001,
+        SONG_2000,
+        VAN_ROSSUM,
+        MORRISON_2008,
+        MASQUELIER,
+    ],
     traits: NO_TRAITS,
 };
 

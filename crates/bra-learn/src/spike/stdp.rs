@@ -1,6 +1,6 @@
 //! The STDP family as rules on the synapses from many afferents onto one
 //! neuron: pair STDP (additive or multiplicative bounds, all-to-all or
-//! nearest-spike pairing), triplet STDP (Pfister & Gerstner 2006) and
+//! nearest-spike or restricted pairing), triplet STDP (Pfister & Gerstner 2006) and
 //! reward-modulated STDP (an eligibility trace gated by dopamine,
 //! Izhikevich 2007).
 //!
@@ -143,10 +143,12 @@ impl PairStdp {
                 Some("multiplicative") => Bounds::Multiplicative,
                 _ => Bounds::Additive,
             },
-            pairing: p
-                .text("pairing")
-                .and_then(Pairing::parse)
-                .unwrap_or(Pairing::AllToAll),
+            pairing: match p.text("pairing") {
+                None => Pairing::AllToAll,
+                Some(name) => Pairing::parse(name).ok_or_else(|| {
+                    format!("stdp pairing `{name}`: use all_to_all, nearest or restricted")
+                })?,
+            },
         };
         if rule.bounds == Bounds::Multiplicative && !rule.w_max.is_finite() {
             return Err("stdp with multiplicative bounds needs a finite w_max".into());
