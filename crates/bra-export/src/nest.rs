@@ -30,9 +30,10 @@
 //!   `poisson_generator` (independent trains per parrot).
 //! * stimuli: `poisson` → `poisson_generator`, `current_source` →
 //!   `dc_generator`, `noise_current` → `noise_generator`.
-//! * `stdp` → `stdp_synapse` (`all_to_all`) or `stdp_nn_symm_synapse`
-//!   (`nearest`), additive (μ = 0) or multiplicative (μ = 1), with
-//!   `λ = a_plus`, `α = a_minus/a_plus`, `Wmax = w_max`.
+//! * `stdp` → `stdp_synapse` (`all_to_all`), `stdp_nn_symm_synapse`
+//!   (`nearest`) or `stdp_nn_restr_synapse` (`restricted`), additive
+//!   (μ = 0) or multiplicative (μ = 1), with `λ = a_plus`,
+//!   `α = a_minus/a_plus`, `Wmax = w_max`; any other pairing is refused.
 
 use crate::{Diagnostic, py, pystr, real, scale_law, signs};
 use bra_compile::ir::{Instance, Law, Network, Origin, Population, Value};
@@ -927,8 +928,17 @@ fn stdp(
         _ => 0.0,
     };
     let model = match text("pairing").as_str() {
+        "" | "all_to_all" => "stdp_synapse",
         "nearest" => "stdp_nn_symm_synapse",
-        _ => "stdp_synapse",
+        "restricted" => "stdp_nn_restr_synapse",
+        other => {
+            cx.refuse(
+                name,
+                origin,
+                format!("STDP pairing `{other}` has no NEST synapse model"),
+            );
+            return None;
+        }
     };
     let extra = format!(
         "'tau_plus': {}, 'lambda': {}, 'alpha': {}, 'mu_plus': {}, 'mu_minus': {}, 'Wmax': {}",
