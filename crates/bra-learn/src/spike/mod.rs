@@ -1,8 +1,8 @@
 //! Spike-based local learning rules and encoders, and the tasks `bra train`
 //! runs with them.
 //!
-//! - [`stdp`]: pair STDP (additive and multiplicative bounds, all-to-all
-//!   and nearest pairing), triplet STDP, reward-modulated STDP;
+//! - [`stdp`]: pair STDP (additive and multiplicative bounds, all-to-all,
+//!   nearest and restricted pairing), triplet STDP, reward-modulated STDP;
 //! - [`tempotron`]: the Tempotron, integrated exactly;
 //! - [`readout`]: single-layer LIF and probabilistic meta-neuron readouts
 //!   with the gradients of their potential and firing probability in the
@@ -12,7 +12,9 @@
 //! - tasks: [`capacity`] (a Tempotron on spike patterns, e.g. the random
 //!   patterns of Gütig & Sompolinsky 2006), [`pattern`] (STDP finds a
 //!   repeated pattern, Masquelier et al. 2008), [`classify`] (a labelled
-//!   dataset, LIF or meta-neuron readouts, rate or LZC features).
+//!   dataset, LIF or meta-neuron readouts, rate or LZC features),
+//!   [`reward`] (a labelled dataset learned by reward-modulated STDP from a
+//!   reward after each sample).
 //!
 //! [`train`] maps a compiled network's `train { … }` block and its readout's
 //! rule onto these tasks. Every random number comes from the counter-based
@@ -25,6 +27,7 @@ pub mod encode;
 pub mod lzc;
 pub mod pattern;
 pub mod readout;
+pub mod reward;
 pub mod stdp;
 pub mod tempotron;
 
@@ -179,6 +182,75 @@ fn input_projection<'a>(net: &'a Network, pop: &Population) -> Result<&'a Projec
     }
 }
 
+/// A loop of feedback inhibition: readout → interneurons, interneurons → readout.
+type FeedbackLoop<'a> = (&'a Projection, &'a Projection);
+
+/// The flow that learns (into the readout from the encoded input) and,
+/// if there is one, a loop of fixed feedback inhibition: a flow from the
+/// readout onto interneurons and an inhibitory flow from them back.
+fn feedforward_and_loop<'a>(
+    net: &'a Network,
+    pop: &Population,
+) -> Result<(&'a Projection, Option<FeedbackLoop<'a>>), String> {
+    use bra_compile::ir::Effect;
+    let ins: Vec<&Projection> = net
+        .projections
+        .iter()
+        .filter(|p| p.post == pop.id && p.effect != Effect::Modulatory)
+        .collect();
+    // An inhibitory flow back from a population the readout drives.
+    let back: Vec<&Projection> = ins
+        .iter()
+        .copied()
+        .filter(|p| p.effect == Effect::Inhibitory && p.pre != pop.id)
+        .collect();
+    let ff: Vec<&Projection> = ins
+        .iter()
+        .copied()
+        .filter(|p| p.effect != Effect::Inhibitory)
+        .collect();
+    let proj = match ff.as_slice() {
+        [one] if one.pre != pop.id => *one,
+        [] => {
+            return Err(format!(
+                "the readout `{}` has no excitatory incoming flow to learn on",
+                pop.name
+            ));
+        }
+        _ => {
+            return Err(format!(
+                "the readout `{}` has {} excitatory incoming flows; the reward task learns one, from the encoded \
+                 input (inhibition goes through interneurons: `{0} -> Inh`, `Inh -> {0}`)",
+                pop.name,
+                ff.len()
+            ));
+        }
+    };
+    let inh = match back.as_slice() {
+        [] => return Ok((proj, None)),
+        [one] => *one,
+        many => {
+            return Err(format!(
+                "the readout `{}` has {} inhibitory incoming flows; the reward task takes one loop of feedback inhibition",
+                pop.name,
+                many.len()
+            ));
+        }
+    };
+    let up = net
+        .projections
+        .iter()
+        .find(|p| p.pre == pop.id && p.post == inh.pre)
+        .ok_or_else(|| {
+            format!(
+                "flow `{}` inhibits the readout, but `{}` is not driven by it: the reward task takes \
+                 inhibition only as feedback (add `flow {} -> {}`)",
+                inh.name, net.populations[inh.pre as usize].name, pop.name, net.populations[inh.pre as usize].name
+            )
+        })?;
+    Ok((proj, Some((up, inh))))
+}
+
 /// Initial weights `[post, pre]` drawn from the flow's weight law (the
 /// weight stream of the projection), as plain numbers.
 fn initial_weights(proj: &Projection, n_in: usize, n_out: usize, seed: u64) -> Vec<f64> {
@@ -239,7 +311,11 @@ pub fn train(
         .learning
         .as_ref()
         .ok_or_else(|| format!("the readout `{}` declares no learning rule", pop.name))?;
-    let proj = input_projection(net, pop)?;
+    let (proj, inhibition) = if rule.kind == "reward_stdp" {
+        feedforward_and_loop(net, pop)?
+    } else {
+        (input_projection(net, pop)?, None)
+    };
     let input = &net.populations[proj.pre as usize];
     let settings = Settings(&training.settings);
     let dt = settings.real("dt", net.run.dt)?;
@@ -256,11 +332,17 @@ pub fn train(
              (Masquelier et al. 2008), or online in `bra simulate`",
             rule.kind
         )),
-        ("reward_stdp", _) => Err(
-            "reward_stdp needs a reward signal in time, which `bra train` does not generate yet; \
-             it runs online in `bra simulate` (dopaminergic flows onto the component)"
+        ("reward_stdp", Some("repeated_pattern")) => Err(
+            "synthetic:repeated_pattern is an unsupervised STDP task; reward_stdp learns from a \
+             reward for labelled samples (a dataset file or synthetic:random_latency)"
                 .into(),
         ),
+        ("reward_stdp", _) => {
+            let (tr, te, notes) = load_data(training, base, input.size as usize, synthetic)?;
+            reward_task(
+                net, training, base, pop, proj, inhibition, rule, dt, &tr, &te, notes, progress,
+            )
+        }
         ("tempotron", Some("repeated_pattern")) => Err(
             "synthetic:repeated_pattern is an unsupervised STDP task; the tempotron needs labels"
                 .into(),
@@ -577,6 +659,224 @@ fn tempotron_task(
     })
 }
 
+/// Reward-modulated STDP on a labelled dataset (see [`reward`]): the
+/// readout's neurons, one equal group per class, learn from a reward of ±1
+/// after each sample.
+///
+/// Train settings: `baseline` (`class`, the default; `global`; `none`),
+/// `baseline_rate` (default 0.05), `reward_delay` (default 0 s),
+/// `reward_gain` (default 1; −1 rewards errors, 0 switches reward off: the
+/// controls).
+#[allow(clippy::too_many_arguments)]
+fn reward_task(
+    net: &Network,
+    training: &Training,
+    base: &Path,
+    pop: &Population,
+    proj: &Projection,
+    inhibition: Option<(&Projection, &Projection)>,
+    rule: &Instance,
+    dt: f64,
+    tr: &Dataset,
+    te: &Dataset,
+    mut notes: Vec<String>,
+    progress: Progress,
+) -> Result<TrainResult, String> {
+    let s = Settings(&training.settings);
+    if proj.weight_dim != "voltage" {
+        return Err(format!(
+            "flow `{}`: reward_stdp drives the readout's model through its synapse; give the weight in mV \
+             (e.g. `weight = uniform(low: 0 mV, high: 2 mV)`), not as {}",
+            proj.name, proj.weight_dim
+        ));
+    }
+    let tau_s = synapse_tau(proj)?;
+    let delay = proj.delay.as_real().ok_or_else(|| {
+        format!(
+            "flow `{}`: the reward task needs one fixed delay (e.g. `delay = 1 ms`), not a law",
+            proj.name
+        )
+    })?;
+    let delay_steps = ((delay / dt).round() as usize).max(1);
+    let classes = tr.classes.max(te.classes);
+    let n_out = pop.size as usize;
+    if classes == 0 || !n_out.is_multiple_of(classes) {
+        return Err(format!(
+            "the readout `{}` has {n_out} neurons for {classes} classes; give it one equal group per class \
+             (a multiple of {classes} neurons)",
+            pop.name
+        ));
+    }
+    let baseline = match s.text("baseline") {
+        None if training.settings.contains_key("baseline") => {
+            return Err(
+                "train setting `baseline` must be text: \"class\", \"global\" or \"none\"".into(),
+            );
+        }
+        None => reward::Baseline::Class,
+        Some(name) => reward::Baseline::parse(name).ok_or_else(|| {
+            format!("train setting `baseline` = \"{name}\": use \"class\", \"global\" or \"none\"")
+        })?,
+    };
+    let n_in = tr.dim();
+    let inhibition = match inhibition {
+        None => None,
+        Some((up, down)) => {
+            let inh = &net.populations[up.post as usize];
+            let n = inh.size as usize;
+            let (w_up, port_up, delay_up) = dense_weights(up, n_out, n, dt, training.seed, base)?;
+            let (w_down, port_down, delay_down) =
+                dense_weights(down, n, n_out, dt, training.seed, base)?;
+            notes.push(format!(
+                "feedback inhibition (fixed): `{}` → {n} `{}` interneurons `{}` → `{}`, delays {} and {} ms",
+                pop.name,
+                inh.model.kind,
+                inh.name,
+                pop.name,
+                delay_up as f64 * dt * 1e3,
+                delay_down as f64 * dt * 1e3
+            ));
+            Some(reward::Inhibition {
+                model: inh.model.clone(),
+                n,
+                w_up,
+                port_up,
+                delay_up,
+                w_down,
+                port_down,
+                delay_down,
+            })
+        }
+    };
+    let cfg = reward::Config {
+        model: pop.model.clone(),
+        port: Port {
+            kind: PortKind::Exponential { tau: tau_s },
+            e_rev: None,
+        },
+        dt,
+        delay_steps,
+        n_in,
+        n_out,
+        classes,
+        w0: initial_weights(proj, n_in, n_out, training.seed),
+        inhibition,
+        rule: stdp::RewardStdp::from_instance(rule)?,
+        encoder: Encoder::from_instance(training.encoding.as_ref())?,
+        baseline,
+        baseline_rate: s.real("baseline_rate", 0.05)?,
+        reward_gain: s.real("reward_gain", 1.0)?,
+        reward_delay: s.real("reward_delay", 0.0)?,
+        epochs: training.epochs,
+        seed: training.seed,
+    };
+    let out = reward::train(&cfg, tr, te, progress)?;
+    let r = &cfg.rule;
+    notes.push(format!(
+        "readout `{}`: {n_out} `{}` neurons, {} per class, decision = the group with the most spikes (ties: the earliest first spike); \
+         synapse tau_s = {} ms, delay {} ms, dt = {} ms",
+        pop.name,
+        pop.model.kind,
+        cfg.group(),
+        tau_s * 1e3,
+        delay_steps as f64 * dt * 1e3,
+        dt * 1e3
+    ));
+    notes.push(format!(
+        "reward-modulated STDP (eligibility × dopamine): a_plus {}, a_minus {}, tau_plus {} ms, tau_minus {} ms, tau_e {} ms, tau_d {} ms, d_jump {}, lr {} /s, w in [{}, {}] mV; \
+         reward ±1 {} ms after each presentation, times {}, minus {}; trials separated by a rest (dw integrated in closed form)",
+        r.a_plus,
+        r.a_minus,
+        r.tau_plus * 1e3,
+        r.tau_minus * 1e3,
+        r.tau_e * 1e3,
+        r.tau_d * 1e3,
+        r.d_jump,
+        r.lr,
+        r.w_min * 1e3,
+        r.w_max * 1e3,
+        cfg.reward_delay * 1e3,
+        cfg.reward_gain,
+        match baseline {
+            reward::Baseline::Class => format!("a running mean of the reward per class (rate {})", cfg.baseline_rate),
+            reward::Baseline::Global => format!("a running mean of the reward (rate {})", cfg.baseline_rate),
+            reward::Baseline::None => "nothing (no baseline)".into(),
+        }
+    ));
+    notes.push(format!(
+        "last epoch: {:.1} output spikes per test trial; accuracy is that of the decision itself (no decoder); chance is {:.1} %",
+        out.test_spikes,
+        100.0 / classes as f64
+    ));
+    let nc = classes;
+    Ok(TrainResult {
+        rule: rule.kind.clone(),
+        epochs: out.epochs,
+        tensors: vec![
+            tensor(weight_name(net, proj), vec![n_out, n_in], out.w),
+            tensor("reward_baseline", vec![nc], out.baseline),
+            tensor("test_confusion", vec![nc, nc + 1], out.confusion),
+        ],
+        notes,
+    })
+}
+
+/// The fixed weights `[pre, post]` of a flow (drawn by the runtime's
+/// connector and weight law for the seed), its exponential port and its
+/// delay in steps.
+fn dense_weights(
+    l: &Projection,
+    n_pre: usize,
+    n_post: usize,
+    dt: f64,
+    seed: u64,
+    base: &Path,
+) -> Result<(Vec<f64>, Port, usize), String> {
+    if l.plasticity.is_some() {
+        return Err(format!(
+            "flow `{}`: the inhibitory loop of the reward task is fixed; remove its learning rule",
+            l.name
+        ));
+    }
+    if l.weight_dim != "voltage" {
+        return Err(format!(
+            "flow `{}`: give the weight in mV (e.g. `weight = 10 mV`), not as {}",
+            l.name, l.weight_dim
+        ));
+    }
+    let delay = l.delay.as_real().ok_or_else(|| {
+        format!(
+            "flow `{}`: the reward task needs one fixed delay (e.g. `delay = 1 ms`), not a law",
+            l.name
+        )
+    })?;
+    let layout = |size| bra_runtime::connect::Layout { size, shape: None };
+    let rows = bra_runtime::connect::pairs(
+        &l.connector.kind,
+        &l.connector.params,
+        layout(n_pre),
+        layout(n_post),
+        l.pre == l.post,
+        Key::new(seed, Stream::Connect, l.id as u64),
+        base,
+    )
+    .map_err(|e| format!("flow `{}`: {e}", l.name))?;
+    let csr = bra_runtime::connect::build(rows, &l.weight, 1.0, &l.delay, dt, seed, l.id as u64);
+    let mut w = vec![0.0; n_pre * n_post];
+    for i in 0..n_pre {
+        for s in csr.row(i) {
+            w[i * n_post + csr.targets[s] as usize] += csr.weights[s] as f64;
+        }
+    }
+    let port = Port {
+        kind: PortKind::Exponential {
+            tau: synapse_tau(l)?,
+        },
+        e_rev: None,
+    };
+    Ok((w, port, ((delay / dt).round() as usize).max(1)))
+}
+
 /// STDP finding a repeated pattern (Masquelier et al. 2008).
 ///
 /// Train settings beyond the input's (see [`pattern`]): `detector = "srm"`
@@ -585,8 +885,9 @@ fn tempotron_task(
 /// exponential synapse (`srm_k1`, `srm_k2`: its after-potential, default 2
 /// and 4); `detector = "component"` (the default) steps the component's own
 /// model every `dt`. `rate_dt` (default 1 ms) is the bin of the input's
-/// rate process. `stdp_pairing` (`all_to_all`, `nearest`, `restricted`)
-/// overrides the pair rule's spike pairing.
+/// rate process. The pair rule's spike pairing is the rule's `pairing`
+/// (`all_to_all`, `nearest`, `restricted`); the train setting
+/// `stdp_pairing` overrides it.
 #[allow(clippy::too_many_arguments)]
 fn repeated_pattern(
     net: &Network,
