@@ -17,9 +17,9 @@ use bra_compile::ir::{Law, Network, Origin, Value};
 use std::fmt;
 
 pub mod nest;
+pub mod neuroml;
 #[cfg(feature = "nir")]
 pub mod nir;
-pub mod neuroml;
 pub mod pynn;
 
 /// A part of the network the target cannot express exactly.

@@ -48,7 +48,7 @@
 //!   spike meets the postsynaptic trace when it arrives). PyNN's NEST backend
 //!   supports only dendritic delays and refuses such a projection when the
 //!   script runs; the Brian 2 and NEURON backends run it. Nearest-spike
-//!   pairing has no PyNN standard rule and is refused.
+//!   and restricted pairing have no PyNN standard rule and are refused.
 
 use crate::{Diagnostic, py, pystr, real, scale_law, signs};
 use bra_compile::ir::{Instance, Law, Network, Origin, Population, Value};
@@ -784,11 +784,12 @@ fn stdp(
         _ => String::new(),
     };
     let mut ok = true;
-    if text("pairing") == "nearest" {
+    let pairing = text("pairing");
+    if !(pairing.is_empty() || pairing == "all_to_all") {
         cx.refuse(
             name,
             origin,
-            "nearest-spike STDP pairing: PyNN's SpikePairRule pairs all spikes",
+            format!("`{pairing}` STDP pairing: PyNN's SpikePairRule pairs all spikes"),
         );
         ok = false;
     }
