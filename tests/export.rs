@@ -355,3 +355,45 @@ fn unmappable_parts_are_refused_with_reasons() {
         "nothing is written when parts cannot be mapped"
     );
 }
+
+#[test]
+fn izhikevich_bias_current_keeps_its_number_in_nest() {
+    // bra stores the Izhikevich `i_e` in volts (the paper's I in mV); NEST's
+    // `izhikevich` reads `I_e` in pA as the same number: 10 mV -> 10 pA.
+    let dir = support::tmp("export-izh-ie", "");
+    std::fs::create_dir_all(&dir).expect("temporary folder");
+    let spec = dir.join("izh.bra");
+    std::fs::write(
+        &spec,
+        r#"
+project T { tlf = "x", roi = [A], allow = [SCID702, SCID901] }
+circuit A { uniform, transmitter = Glutamate, modulation = Excitatory }
+component A { neurons = izhikevich(i_e: 10 mV) * 3 }
+function f "x" { parts = [A] }
+simulate { duration = 10 ms, dt = 0.1 ms }
+"#,
+    )
+    .expect("spec written");
+    let script = dir.join("model.py");
+    let out = bra()
+        .args(["export", "nest"])
+        .arg(&spec)
+        .arg("-o")
+        .arg(&script)
+        .output()
+        .expect("bra runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = std::fs::read_to_string(&script).expect("script written");
+    assert!(
+        text.contains("I_e=10.0") || text.contains("'I_e': 10.0"),
+        "I_e should be 10 pA:\n{}",
+        text.lines()
+            .filter(|l| l.contains("I_e"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}

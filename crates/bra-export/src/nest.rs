@@ -431,7 +431,7 @@ fn map_pop(cx: &mut Ctx, pop: &Population) -> Option<Mapped> {
                 ("c", "c", 1e3),
                 ("d", "d", 1e3),
                 ("V_th", "v_peak", 1e3),
-                ("I_e", "i_e", 1.0),
+                ("I_e", "i_e", 1e3), // bra: volts, the paper's I in mV; NEST: the same number in pA
             ] {
                 set(cx, n, k, s);
             }
