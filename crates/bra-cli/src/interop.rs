@@ -518,3 +518,28 @@ pub fn graph(args: GraphArgs) -> ExitCode {
     }
     ExitCode::SUCCESS
 }
+
+#[cfg(all(test, not(feature = "nir")))]
+mod without_nir {
+    use super::*;
+
+    #[test]
+    fn nir_commands_say_how_to_rebuild_and_exit_2() {
+        let missing = Path::new("no-such-spec.bra");
+        assert_eq!(
+            export(Export::Nir {
+                spec: missing.into(),
+                output: "out.nir".into(),
+            }),
+            ExitCode::from(2)
+        );
+        assert_eq!(
+            import(Import::Nir {
+                file: "in.nir".into(),
+                output: "out.bra".into(),
+            }),
+            ExitCode::from(2)
+        );
+        assert!(!Path::new("out.nir").exists() && !Path::new("out.bra").exists());
+    }
+}
