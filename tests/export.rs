@@ -397,3 +397,29 @@ simulate { duration = 10 ms, dt = 0.1 ms }
             .join("\n")
     );
 }
+
+#[test]
+fn stdp_delay_convention_is_reported_not_hidden() {
+    // NEST's STDP synapses count the delay as dendritic, bra's is axonal: the
+    // export goes ahead but says so, on the terminal and in the script.
+    let dir = support::tmp("export-stdp-note", "");
+    let script = dir.join("model.py");
+    let out = bra()
+        .args(["export", "nest"])
+        .arg(root().join("specs/stdp_pattern.bra"))
+        .arg("-o")
+        .arg(&script)
+        .output()
+        .expect("bra runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("warning") && err.contains("Afferents -> Detector") && err.contains("2.0 ms"),
+        "{err}"
+    );
+    let text = std::fs::read_to_string(&script).expect("script written");
+    assert!(
+        text.lines().take(5).any(|l| l.contains("dendritic")),
+        "header lists the difference"
+    );
+}

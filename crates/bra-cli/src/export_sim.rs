@@ -13,8 +13,11 @@ pub fn run(target: &str, spec: &Path, output: &Path) -> ExitCode {
         Ok(n) => n,
         Err(code) => return code,
     };
-    match bra_export::export(target, &net) {
-        Ok(text) => {
+    match bra_export::export_with_notes(target, &net) {
+        Ok((text, notes)) => {
+            for n in &notes {
+                eprintln!("warning: {target} differs here: {n}");
+            }
             if let Err(e) = bra_runtime::io::write_atomic(output, |f| f.write_all(text.as_bytes()))
             {
                 eprintln!("error: {e}");

@@ -46,10 +46,19 @@ impl fmt::Display for Diagnostic {
 /// Export `net` to `target` (`nest`, `neuroml`, `pynn`); the text of the file, or
 /// every part that cannot be mapped.
 pub fn export(target: &str, net: &Network) -> Result<String, Vec<Diagnostic>> {
+    export_with_notes(target, net).map(|(text, _)| text)
+}
+
+/// [`export`], with the parts that map with a stated difference (a
+/// convention the target fixes otherwise); callers show them as warnings.
+pub fn export_with_notes(
+    target: &str,
+    net: &Network,
+) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
     match target {
-        "nest" => nest::export(net),
-        "neuroml" => neuroml::export(net),
-        "pynn" => pynn::export(net),
+        "nest" => nest::export_with_notes(net),
+        "neuroml" => neuroml::export(net).map(|t| (t, Vec::new())),
+        "pynn" => pynn::export(net).map(|t| (t, Vec::new())),
         other => Err(vec![Diagnostic {
             component: other.to_string(),
             reason: format!(

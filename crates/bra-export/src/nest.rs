@@ -34,6 +34,10 @@
 //!   (`nearest`) or `stdp_nn_restr_synapse` (`restricted`), additive
 //!   (μ = 0) or multiplicative (μ = 1), with `λ = a_plus`,
 //!   `α = a_minus/a_plus`, `Wmax = w_max`; any other pairing is refused.
+//!   NEST counts the delay as dendritic where bra's is axonal, so the pairs'
+//!   timing differs by twice the delay: reported as a note
+//!   ([`export_with_notes`]), printed by `bra export` and listed in the
+//!   script's header.
 
 use crate::{Diagnostic, py, pystr, real, scale_law, signs};
 use bra_compile::ir::{Instance, Law, Network, Origin, Population, Value};
@@ -153,10 +157,20 @@ fn spread_expr(v: &Value, scale: f64, pop: u32, n: usize) -> Option<String> {
 
 struct Ctx<'a> {
     diags: Vec<Diagnostic>,
+    /// What maps with a stated difference (printed as warnings).
+    notes: Vec<Diagnostic>,
     net: &'a Network,
 }
 
 impl Ctx<'_> {
+    fn note(&mut self, component: &str, origin: &Origin, reason: impl Into<String>) {
+        self.notes.push(Diagnostic {
+            component: component.to_string(),
+            reason: reason.into(),
+            origin: origin.clone(),
+        });
+    }
+
     fn refuse(&mut self, component: &str, origin: &Origin, reason: impl Into<String>) {
         self.diags.push(Diagnostic {
             component: component.to_string(),
@@ -579,8 +593,15 @@ fn connector(cx: &mut Ctx, c: &Instance, name: &str, origin: &Origin) -> Option<
 
 /// The NEST script for `net`, or every part that cannot be mapped exactly.
 pub fn export(net: &Network) -> Result<String, Vec<Diagnostic>> {
+    export_with_notes(net).map(|(text, _)| text)
+}
+
+/// [`export`], with the parts that map with a stated difference (the CLI
+/// prints them as warnings; the script's header lists them too).
+pub fn export_with_notes(net: &Network) -> Result<(String, Vec<Diagnostic>), Vec<Diagnostic>> {
     let mut cx = Ctx {
         diags: Vec::new(),
+        notes: Vec::new(),
         net,
     };
     let dt_ms = net.run.dt * 1e3;
@@ -709,6 +730,19 @@ RESOLUTION_MS = {dt}
         if let Some(pl) = &pr.plasticity {
             match stdp(&mut cx, pl, scale, &pr.weight, &pr.name, &pr.origin) {
                 Some((model, extra, tau_minus)) => {
+                    let d_ms = pr.delay.as_real().map_or(String::new(), |d| {
+                        format!(" ({} ms here)", py(2.0 * d * 1e3))
+                    });
+                    cx.note(
+                        &pr.name,
+                        &pr.origin,
+                        format!(
+                            "NEST's {model} counts the delay d as dendritic (it pairs t_pre with t_post + d) where \
+                             bra's is axonal (the spike's arrival t_pre + d with t_post): for the same spikes \
+                             NEST's t_post - t_pre in the STDP window is 2·d larger{d_ms}; NEST 3 has no \
+                             axonal-delay counterpart of this synapse model"
+                        ),
+                    );
                     syn = format!(
                         "{{'synapse_model': {}, 'weight': {w}, 'delay': {d}, {extra}}}",
                         pystr(&model)
@@ -858,8 +892,17 @@ RESOLUTION_MS = {dt}
     let _ = writeln!(s, "PROJECT = {}", pystr(&net.project));
     let _ = writeln!(s, "DT = {}", py(net.run.dt));
     s.push_str(RUN_AND_SAVE);
+    if !cx.notes.is_empty() {
+        let mut head = String::from("# Differences from bra (also printed by `bra export`):\n");
+        for n in &cx.notes {
+            let _ = writeln!(head, "# - {n}");
+        }
+        // After the shebang line.
+        let cut = s.find('\n').map_or(0, |i| i + 1);
+        s.insert_str(cut, &head);
+    }
     if cx.diags.is_empty() {
-        Ok(s)
+        Ok((s, cx.notes))
     } else {
         Err(cx.diags)
     }
