@@ -18,8 +18,12 @@ pub struct Csr {
     pub offsets: Vec<u32>,
     /// Target neuron of each synapse, ascending within each row.
     pub targets: Vec<u32>,
-    /// Weight of each synapse, in the post model's port unit.
+    /// Weight of each synapse, in the post model's port unit; one entry
+    /// when `shared` (every synapse has the same weight: 4 bytes per
+    /// synapse saved, and delivery reads no weights).
     pub weights: Vec<f32>,
+    /// All synapses share `weights[0]`.
+    pub shared: bool,
     /// Per-synapse delay in steps, when the delay is drawn from a law.
     pub delays: Option<Vec<u16>>,
 }
@@ -37,6 +41,23 @@ impl Csr {
     #[inline]
     pub fn row(&self, pre: usize) -> std::ops::Range<usize> {
         self.offsets[pre] as usize..self.offsets[pre + 1] as usize
+    }
+    /// The weight of synapse `s`.
+    #[inline]
+    pub fn weight(&self, s: usize) -> f32 {
+        if self.shared {
+            self.weights[0]
+        } else {
+            self.weights[s]
+        }
+    }
+    /// Give every synapse its own weight (before changing some of them).
+    pub fn unshare(&mut self) {
+        if self.shared {
+            let w = self.weights.first().copied().unwrap_or(0.0);
+            self.weights = vec![w; self.targets.len()];
+            self.shared = false;
+        }
     }
     /// Bytes used.
     pub fn bytes(&self) -> usize {
@@ -249,6 +270,16 @@ pub fn pairs(
                 Some(Value::Text(p)) => base_dir.join(p),
                 _ => return Err("from_file needs a path".into()),
             };
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("npy"))
+            {
+                return Err(format!(
+                    "{}: from_file reads CSV (pre,post per line); convert the .npy array, e.g. \
+                     numpy.savetxt(\"conn.csv\", a[:, :2], fmt=\"%d\", delimiter=\",\")",
+                    path.display()
+                ));
+            }
             let text = std::fs::read_to_string(&path)
                 .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             for (n, line) in text.lines().enumerate() {
@@ -261,7 +292,17 @@ pub fn pairs(
                 }
                 let mut it = line.split([',', ' ', '\t']).filter(|s| !s.is_empty());
                 let parse = |s: Option<&str>| s.and_then(|s| s.parse::<usize>().ok());
-                match (parse(it.next()), parse(it.next())) {
+                let (a, b) = (parse(it.next()), parse(it.next()));
+                if it.next().is_some() {
+                    return Err(format!(
+                        "{}:{}: `{line}` has more than two columns; from_file takes pre,post \
+                         only (every synapse gets the flow's weight and delay): drop the extra \
+                         columns, or split the connections into flows by weight",
+                        path.display(),
+                        n + 1
+                    ));
+                }
+                match (a, b) {
                     (Some(i), Some(j)) if i < np && j < nq => rows[i].push(j as u32),
                     _ => {
                         return Err(format!(
@@ -272,11 +313,13 @@ pub fn pairs(
                     }
                 }
             }
-            for row in &mut rows {
-                row.sort_unstable();
-            }
         }
         other => return Err(format!("the runtime has no connector `{other}`")),
+    }
+    // Targets in ascending order within each row: the order in which
+    // `build` draws weights and delays, and in which delivery walks memory.
+    for row in &mut rows {
+        row.sort_unstable();
     }
     Ok(rows)
 }
@@ -342,17 +385,25 @@ pub fn build(
     let mut offsets = Vec::with_capacity(rows.len() + 1);
     let total: usize = rows.iter().map(Vec::len).sum();
     let mut targets = Vec::with_capacity(total);
-    let mut weights = Vec::with_capacity(total);
+    // A weight that is not drawn from a law is stored once.
+    let shared = !matches!(weight, Value::Law(_));
+    let mut weights = if shared {
+        vec![(value_of(weight, wkey, 0, 0) * weight_scale) as f32]
+    } else {
+        Vec::with_capacity(total)
+    };
     let per_synapse_delay = matches!(delay, Value::Law(_));
     let mut delays = per_synapse_delay.then(|| Vec::with_capacity(total));
     offsets.push(0u32);
     for (i, mut row) in rows.into_iter().enumerate() {
-        // Targets in ascending order: delivery walks memory forwards and can
-        // find the part of a row that lands in a range of targets by bisection.
+        // `pairs` sorts rows already; rows from elsewhere are sorted too, so
+        // delivery can find the part of a row in a range of targets by bisection.
         row.sort_unstable();
         for (k, j) in row.into_iter().enumerate() {
             targets.push(j);
-            weights.push((value_of(weight, wkey, i as u64, k as u64) * weight_scale) as f32);
+            if !shared {
+                weights.push((value_of(weight, wkey, i as u64, k as u64) * weight_scale) as f32);
+            }
             if let Some(d) = delays.as_mut() {
                 let steps = (value_of(delay, dkey, i as u64, k as u64) / dt)
                     .round()
@@ -366,6 +417,7 @@ pub fn build(
         offsets,
         targets,
         weights,
+        shared,
         delays,
     }
 }
@@ -497,5 +549,69 @@ mod tests {
             let v = draw(&clipped, key, i, 1);
             (1.9..=2.1).contains(&v)
         }));
+    }
+
+    #[test]
+    fn from_file_reads_pairs_and_refuses_what_it_would_drop() {
+        let dir = std::env::temp_dir().join(format!("bra-from-file-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temporary folder");
+        let run = |name: &str, text: &str| {
+            std::fs::write(dir.join(name), text).expect("written");
+            let p = params(&[("path", Value::Text(name.into()))]);
+            pairs(
+                "from_file",
+                &p,
+                lay(3),
+                lay(3),
+                false,
+                Key::new(1, Stream::Connect, 0),
+                &dir,
+            )
+        };
+        let rows = run("ok.csv", "pre,post\n0,2\n0,1\n# a comment\n2 0\n0,1\n").expect("reads");
+        assert_eq!(rows, vec![vec![1, 1, 2], vec![], vec![0]]);
+        let err = run("w.csv", "0,1,0.5\n").expect_err("a weight column is refused");
+        assert!(
+            err.contains("w.csv:1") && err.contains("more than two columns"),
+            "{err}"
+        );
+        let err = run("c.npy", "").expect_err(".npy is refused");
+        assert!(err.contains("CSV"), "{err}");
+        let err = run("bad.csv", "0,7\n").expect_err("out of range");
+        assert!(
+            err.contains("bad.csv:1") && err.contains("post < 3"),
+            "{err}"
+        );
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_constant_weight_is_stored_once_and_unshared_on_demand() {
+        let rows = vec![vec![2, 0], vec![1], vec![]];
+        let mut csr = build(
+            rows.clone(),
+            &Value::Real(0.5),
+            2.0,
+            &Value::Real(1e-3),
+            1e-4,
+            1,
+            0,
+        );
+        assert!(csr.shared);
+        assert_eq!(csr.weights.len(), 1);
+        assert_eq!(csr.targets, vec![0, 2, 1], "rows sorted");
+        assert!((0..csr.len()).all(|s| csr.weight(s) == 1.0));
+        assert_eq!(csr.bytes(), 4 * (4 + 3) + 4);
+        csr.unshare();
+        assert!(!csr.shared);
+        assert_eq!(csr.weights, vec![1.0; 3]);
+        let law = Value::Law(Law {
+            law: "uniform".into(),
+            params: [("low".to_string(), 0.0), ("high".to_string(), 1.0)].into(),
+            inner: None,
+        });
+        let drawn = build(rows, &law, 1.0, &Value::Real(1e-3), 1e-4, 1, 0);
+        assert!(!drawn.shared);
+        assert_eq!(drawn.weights.len(), 3);
     }
 }

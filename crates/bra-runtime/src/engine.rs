@@ -147,7 +147,7 @@ impl Projection {
                 out.push((
                     i as u32,
                     self.csr.targets[s],
-                    self.csr.weights[s] as f64 / self.scale,
+                    self.csr.weight(s) as f64 / self.scale,
                 ));
             }
         }
@@ -442,7 +442,12 @@ impl Engine {
                     base_dir,
                 )
                 .map_err(|m| err(format!("{}: {m}", pr.name), &pr.origin))?;
-                let csr = connect::build(rows, &pr.weight, scale, &pr.delay, dt, seed, k as u64);
+                let mut csr =
+                    connect::build(rows, &pr.weight, scale, &pr.delay, dt, seed, k as u64);
+                if pr.plasticity.is_some() {
+                    // Plastic synapses change one by one.
+                    csr.unshare();
+                }
                 let plastic = match &pr.plasticity {
                     Some(rule) => crate::plasticity::Plastic::new(
                         rule,
@@ -638,6 +643,7 @@ impl Engine {
                 rows.len()
             ));
         }
+        pr.csr.unshare();
         for (k, (a, r)) in mine.iter().zip(rows).enumerate() {
             if a.0 as f64 != r[0] || a.1 as f64 != r[1] {
                 return Err(format!(
@@ -979,24 +985,31 @@ impl Engine {
                     let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
                     for (i, r) in rate_out[pr.pre].iter().enumerate() {
                         for s in part(csr.row(i)) {
-                            slot[(csr.targets[s] - lo) as usize] += csr.weights[s] as f64 * r;
+                            slot[(csr.targets[s] - lo) as usize] += csr.weight(s) as f64 * r;
                         }
                     }
                     continue;
                 }
                 for sp in &spikes_now[pr.pre] {
                     let row = part(csr.row(sp.neuron as usize));
-                    match &csr.delays {
-                        None => {
+                    match (&csr.delays, csr.shared) {
+                        (None, true) => {
+                            let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
+                            let w = csr.weight(0) as f64;
+                            for &t in &csr.targets[row] {
+                                slot[(t - lo) as usize] += w;
+                            }
+                        }
+                        (None, false) => {
                             let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
                             for s in row {
                                 slot[(csr.targets[s] - lo) as usize] += csr.weights[s] as f64;
                             }
                         }
-                        Some(delays) => {
+                        (Some(delays), _) => {
                             for s in row {
                                 let slot = (n as usize + delays[s] as usize) % slots;
-                                ring[slot][(csr.targets[s] - lo) as usize] += csr.weights[s] as f64;
+                                ring[slot][(csr.targets[s] - lo) as usize] += csr.weight(s) as f64;
                             }
                         }
                     }

@@ -234,6 +234,9 @@ impl Plastic {
     /// the arrivals due before `t_end` and this step's postsynaptic spikes
     /// in time order.
     pub fn step(&mut self, csr: &mut Csr, t: f64, dt: f64, pre: &[Spike], post: &[Spike]) {
+        // Plastic synapses change one by one (the engine unshares them at
+        // build time; this keeps a caller that did not correct).
+        csr.unshare();
         for s in pre {
             self.arrivals
                 .push_back((t + s.offset + self.delay, s.neuron));
@@ -337,6 +340,7 @@ mod tests {
             offsets: vec![0, 1],
             targets: vec![0],
             weights: vec![w],
+            shared: false,
             delays: None,
         }
     }

@@ -178,15 +178,15 @@ const FROM_FILE: Entry = Entry {
     name: "from_file",
     aliases: &["file"],
     kind: Kind::Connector,
-    summary: "Connections listed in a CSV or .npy file",
-    doc: "Reads one connection per row: a CSV file with the columns pre,post and optionally \
-          weight and delay (one header line allowed), or a .npy array of shape (n, 2), (n, 3) or \
-          (n, 4) with the same columns. Indices are 0-based within each population. When present, \
-          the weight column (in the unit of the flow's weight) and the delay column (in ms) \
-          replace the flow's weight and delay.",
+    summary: "Connections listed in a CSV file",
+    doc: "Reads one connection per row from a CSV file with the columns pre,post (comma, space \
+          or tab separated; one header line and # comments allowed). Indices are 0-based within \
+          each population; a pair listed k times makes k synapses. Every synapse takes the \
+          flow's weight and delay: a file with more columns (per-synapse weights or delays) is \
+          refused rather than read in part.",
     params: &[file(
         "path",
-        "CSV or .npy file of (pre, post[, weight[, delay]]) rows, relative to the spec",
+        "CSV file of (pre, post) rows, relative to the spec",
     )],
     presets: &[],
     integrator: "",

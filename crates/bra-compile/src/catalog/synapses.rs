@@ -46,7 +46,8 @@ const DELTA: Entry = Entry {
     summary: "Instantaneous jump on each spike",
     doc: "Current mode: each arriving spike makes the target's input jump once by the weight; for \
           lif a weight in mV moves v by that amount (NEST's iaf_psc_delta, Brunel 2000), a weight \
-          in pA delivers the charge w dt. Conductance mode: the spike moves v a fraction w of the \
+          in pA moves v by R w with R = tau_m / c_m (charge w tau_m: the same conversion as every current \
+          weight onto lif). Conductance mode: the spike moves v a fraction w of the \
           way to e_rev, v <- v + w (e_rev - v), with w dimensionless in [0, 1] (a shunting jump).",
     params: &[MODE, E_REV],
     presets: &[],

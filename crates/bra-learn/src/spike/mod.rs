@@ -865,7 +865,7 @@ fn dense_weights(
     let mut w = vec![0.0; n_pre * n_post];
     for i in 0..n_pre {
         for s in csr.row(i) {
-            w[i * n_post + csr.targets[s] as usize] += csr.weights[s] as f64;
+            w[i * n_post + csr.targets[s] as usize] += csr.weight(s) as f64;
         }
     }
     let port = Port {
