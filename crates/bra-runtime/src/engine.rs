@@ -29,12 +29,14 @@ pub const CHUNK: usize = 4096;
 /// Fewest neurons in the network for the update to be split across threads:
 /// below it a parallel step costs more in hand-offs than it saves. Results
 /// never depend on it (every sum is formed in the same order either way).
-pub const PAR_MIN_NEURONS: usize = 2 * CHUNK;
+pub const PAR_MIN_NEURONS: usize = 4 * CHUNK;
 
 /// Fewest synaptic events in a step for delivery to run in parallel (one
-/// task per postsynaptic population); like [`PAR_MIN_NEURONS`], only speed
-/// depends on it.
-pub const PAR_MIN_EVENTS: usize = 1024;
+/// task per population, or per `CHUNK` targets of a large one); like
+/// [`PAR_MIN_NEURONS`], only speed depends on it. Both were set on CUBA on
+/// two cores: a hand-off costs some microseconds, a synaptic event a few
+/// nanoseconds, a neuron update about one.
+pub const PAR_MIN_EVENTS: usize = 16_384;
 
 /// Largest total size of the spike ring buffers the engine allocates.
 pub const MAX_RING_BYTES: u128 = 8 << 30;
@@ -232,6 +234,8 @@ pub struct Engine {
     step: u64,
     spikes_now: Vec<Vec<Spike>>,
     rate_out: Vec<Vec<f64>>,
+    /// (neurons, events) from which a step runs in parallel.
+    par_min: (usize, usize),
 }
 
 /// How a run ended.
@@ -622,6 +626,7 @@ impl Engine {
             step: 0,
             spikes_now: vec![Vec::new(); n],
             rate_out: vec![Vec::new(); n],
+            par_min: (PAR_MIN_NEURONS, PAR_MIN_EVENTS),
         })
     }
 
@@ -660,6 +665,14 @@ impl Engine {
             pr.csr.weights[k] = (r[2] * pr.scale) as f32;
         }
         Ok(())
+    }
+
+    /// From how many neurons (update) and synaptic events (delivery) a step
+    /// runs in parallel, when the thread pool has several threads (defaults
+    /// [`PAR_MIN_NEURONS`], [`PAR_MIN_EVENTS`]). Only speed depends on it:
+    /// tests set 0 to run the parallel paths on small networks.
+    pub fn set_parallel_thresholds(&mut self, neurons: usize, events: usize) {
+        self.par_min = (neurons, events);
     }
 
     /// Synapses in the network.
@@ -866,7 +879,7 @@ impl Engine {
                 }
             }
         };
-        if tasks.len() > 1 && neurons >= PAR_MIN_NEURONS && rayon::current_num_threads() > 1 {
+        if tasks.len() > 1 && neurons >= self.par_min.0 && rayon::current_num_threads() > 1 {
             tasks.par_iter_mut().for_each(run_task);
         } else {
             tasks.iter_mut().for_each(run_task);
@@ -911,7 +924,7 @@ impl Engine {
                 rows * pr.csr.len() / pr.csr.offsets.len().max(2).saturating_sub(1)
             })
             .sum();
-        let parallel = events >= PAR_MIN_EVENTS && rayon::current_num_threads() > 1;
+        let parallel = events >= self.par_min.1 && rayon::current_num_threads() > 1;
         // One task per range of postsynaptic neurons (the whole population
         // unless it is large and the step runs in parallel); a task owns its
         // range of every slot of every ring buffer of the population, so no

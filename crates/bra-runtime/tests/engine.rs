@@ -62,24 +62,33 @@ fn cuba_is_bit_identical_with_1_2_and_8_threads() {
 }
 
 #[test]
-fn a_network_large_enough_to_split_is_bit_identical_across_thread_counts() {
-    // Above `PAR_MIN_NEURONS` the update (chunks of `CHUNK`) and the delivery
-    // run on several threads: the spikes must not change.
+fn the_parallel_paths_give_bit_identical_spikes() {
+    // With the thresholds at zero every step splits the update (chunks of
+    // `CHUNK`) and the delivery (ranges of `CHUNK` targets in a population of
+    // two chunks or more) across threads: the spikes must not change.
     let mut net = spec("specs/cuba.bra");
     for p in &mut net.populations {
         p.size *= 4;
     }
-    let total: u64 = net.populations.iter().map(|p| p.size).sum();
-    assert!(total as usize >= bra_runtime::engine::PAR_MIN_NEURONS);
     assert!(
         net.populations
             .iter()
-            .any(|p| p.size as usize > bra_runtime::engine::CHUNK)
+            .any(|p| p.size as usize >= 2 * bra_runtime::engine::CHUNK)
     );
     net.run.duration = 0.03;
-    let (a, _) = run_with(&net, 1);
-    let (b, _) = run_with(&net, 2);
-    let (c, _) = run_with(&net, 8);
+    let run = |threads: usize| -> Spikes {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        pool.install(|| {
+            let mut e = Engine::build(&net, Path::new(".")).expect("builds");
+            e.set_parallel_thresholds(0, 0);
+            assert_eq!(e.run(None, 0, &mut |_| {}), Outcome::Completed);
+            e.spikes
+        })
+    };
+    let (a, b, c) = (run(1), run(2), run(8));
     let n: usize = a.iter().flatten().map(Vec::len).sum();
     assert!(n > 100, "the network is active ({n} spikes)");
     let bits = |s: &Spikes| -> Vec<(u64, u32)> {
