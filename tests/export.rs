@@ -133,19 +133,7 @@ fn equivalence(spec: &str) {
     }
     let bra_out = tmp.join("bra");
     simulate(spec, &bra_out, None);
-    let cmp = bra()
-        .arg("compare")
-        .arg(&bra_out)
-        .arg(&nest_out)
-        .args(["--tolerance", "0.15"])
-        .output()
-        .expect("bra runs");
-    println!("{spec}:\n{}", String::from_utf8_lossy(&cmp.stdout));
-    assert!(
-        cmp.status.success(),
-        "{spec}: bra and NEST disagree beyond 15 %:\n{}",
-        String::from_utf8_lossy(&cmp.stdout)
-    );
+    support::assert_close_runs(&format!("{spec} (bra vs NEST)"), &bra_out, &nest_out, 0.15);
     let _ = std::fs::remove_dir_all(&tmp);
 }
 

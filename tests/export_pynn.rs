@@ -94,20 +94,7 @@ fn equivalence(name: &str, spec: &Path, pops: &[&str]) {
         "bra simulate failed: {}",
         String::from_utf8_lossy(&sim.stderr)
     );
-    let cmp = bra()
-        .arg("compare")
-        .arg(&bra_out)
-        .arg(&pynn_out)
-        .args(["--tolerance", "0.15"])
-        .output()
-        .expect("bra runs");
-    println!("{name}:\n{}", String::from_utf8_lossy(&cmp.stdout));
-    assert!(
-        cmp.status.success(),
-        "{name}: bra and PyNN disagree beyond 15 %:\n{}{}",
-        String::from_utf8_lossy(&cmp.stdout),
-        String::from_utf8_lossy(&cmp.stderr)
-    );
+    support::assert_close_runs(&format!("{name} (bra vs PyNN)"), &bra_out, &pynn_out, 0.15);
     let _ = std::fs::remove_dir_all(&dir);
 }
 

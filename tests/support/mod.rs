@@ -60,3 +60,23 @@ pub fn stem(p: &Path) -> String {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
 }
+
+/// `bra compare A B --tolerance T`: prints the comparison and asserts that
+/// every population's rate and CV agree within `tolerance` (relative).
+pub fn assert_close_runs(label: &str, a: &Path, b: &Path, tolerance: f64) {
+    let cmp = bra()
+        .arg("compare")
+        .arg(a)
+        .arg(b)
+        .args(["--tolerance", &tolerance.to_string()])
+        .output()
+        .expect("bra runs");
+    println!("{label}:\n{}", String::from_utf8_lossy(&cmp.stdout));
+    assert!(
+        cmp.status.success(),
+        "{label}: the runs disagree beyond {} %:\n{}{}",
+        tolerance * 100.0,
+        String::from_utf8_lossy(&cmp.stdout),
+        String::from_utf8_lossy(&cmp.stderr)
+    );
+}

@@ -2,7 +2,6 @@
 //! in the same folder, renamed over the target), so that no output is ever
 //! half-written.
 
-use std::io::Write;
 use std::path::Path;
 
 /// Read a text file, with an error that names the file.
@@ -18,25 +17,5 @@ pub fn read_text(path: &Path) -> Result<String, String> {
     })
 }
 
-/// Write a file atomically.
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => std::path::PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        format!("cannot write `{}`: {e}", path.display())
-    })
-}
+/// Write a file atomically (the one implementation of bra-interop).
+pub use bra_interop::write::write_atomic;

@@ -74,6 +74,29 @@ pub fn export_with_notes(
     }
 }
 
+/// The exported scripts' per-population statistics (rate, mean CV of the
+/// inter-spike intervals), computed as bra's `stats.rs` computes them.
+pub(crate) const STATS_PY: &str = r#"
+
+def stats(name, size, times, ids, duration):
+    """Per-population statistics, as bra's stats.rs computes them."""
+    n = len(times)
+    rate = n / (size * duration) if size > 0 and duration > 0 else 0.0
+    cvs = []
+    if n:
+        order = np.lexsort((times, ids))
+        t, i = times[order], ids[order]
+        for j in np.unique(i):
+            tj = t[i == j]
+            if len(tj) >= 3:
+                d = np.diff(tj)
+                m = d.mean()
+                if m > 0:
+                    cvs.append(np.sqrt(max((d * d).mean() - m * m, 0.0)) / m)
+    return {"name": name, "size": int(size), "spikes": int(n), "mean_rate_hz": float(rate),
+            "cv_isi": float(np.mean(cvs)) if cvs else None}
+"#;
+
 /// A real number as a Python literal.
 pub(crate) fn py(x: f64) -> String {
     if x.is_finite() {

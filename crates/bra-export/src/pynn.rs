@@ -1108,7 +1108,9 @@ P = {{}}"#,
     let _ = writeln!(s, "SAFE = {{{files}}}");
     let _ = writeln!(s, "PROJECT = {}", pystr(&net.project));
     let _ = writeln!(s, "SEED = {}\nDT = {}", net.run.seed, py(net.run.dt));
-    s.push_str(RUN_AND_SAVE);
+    s.push_str(RUN);
+    s.push_str(crate::STATS_PY);
+    s.push_str(SAVE);
     if cx.diags.is_empty() {
         Ok(s)
     } else {
@@ -1116,30 +1118,14 @@ P = {{}}"#,
     }
 }
 
-const RUN_AND_SAVE: &str = r#"
+const RUN: &str = r#"
 t0 = time.perf_counter()
 sim.run(DURATION * 1000.0)
 run_wall = time.perf_counter() - t0
+"#;
 
-
-def stats(name, size, times, ids, duration):
-    """Per-population statistics, as bra's stats.rs computes them."""
-    n = len(times)
-    rate = n / (size * duration) if size > 0 and duration > 0 else 0.0
-    cvs = []
-    if n:
-        order = np.lexsort((times, ids))
-        t, i = times[order], ids[order]
-        for j in np.unique(i):
-            tj = t[i == j]
-            if len(tj) >= 3:
-                d = np.diff(tj)
-                m = d.mean()
-                if m > 0:
-                    cvs.append(np.sqrt(max((d * d).mean() - m * m, 0.0)) / m)
-    return {"name": name, "size": int(size), "spikes": int(n), "mean_rate_hz": float(rate),
-            "cv_isi": float(np.mean(cvs)) if cvs else None}
-
+/// After the shared `stats` function: gather and save.
+const SAVE: &str = r#"
 
 # get_data gathers every process's spikes; process 0 writes.
 spikes = {}
