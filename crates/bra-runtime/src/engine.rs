@@ -4,20 +4,26 @@
 //! One step of `dt`:
 //! 1. external inputs for this step are added to the ring-buffer slot of the
 //!    step (Poisson events) or to the external current (current sources);
-//! 2. every population advances, in chunks of [`CHUNK`] neurons that rayon
-//!    runs in parallel; the chunk's synaptic input is the current slot of its
-//!    population's ring buffers; spikes are collected per chunk in neuron order;
+//! 2. every population advances, in chunks of [`CHUNK`] neurons; the chunk's
+//!    synaptic input is the current slot of its population's ring buffers;
+//!    spikes are collected per chunk in neuron order;
 //! 3. each chunk clears the slot it consumed, right after its update;
-//! 4. spikes are delivered: each population's ring buffers are written only
-//!    by the task that owns that population (no locks), walking its incoming
-//!    projections in id order and the spikes in neuron order, so every sum is
-//!    formed in the same order whatever the thread count;
+//! 4. spikes are delivered: each range of a population's ring buffers is
+//!    written by one thread only (no locks), walking its incoming projections
+//!    in id order and the spikes in neuron order, so every sum is formed in
+//!    the same order whatever the thread count;
 //! 5. recorders copy what they watch.
+//!
+//! On several threads, steps 2 to 4 run on a [`Team`] kept for the whole
+//! run: each member updates its share of the chunks and delivers into the
+//! same share, with one barrier between (module `phase`).
 
 use crate::connect::{self, Csr, Layout};
-use crate::model::{NeuronModel, Port, PortKind, Spike, StepIo};
+use crate::model::{NeuronModel, Port, PortKind, Spike};
 use crate::models;
+use crate::phase::{Parts, Plan, PopView, StepView};
 use crate::rng::{Key, Stream};
+use crate::team::Team;
 use bra_compile::ir::{self, Effect, Network, Value};
 use rayon::prelude::*;
 use std::sync::Arc;
@@ -26,17 +32,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 /// Neurons per parallel task: fixed, so that results never depend on it.
 pub const CHUNK: usize = 4096;
 
-/// Fewest neurons in the network for the update to be split across threads:
-/// below it a parallel step costs more in hand-offs than it saves. Results
+/// Fewest neurons in the network for a run to be split across threads:
+/// below it the hand-offs between threads (two per step, each a round trip
+/// between cores, about a microsecond) cost more than they save. Results
 /// never depend on it (every sum is formed in the same order either way).
-pub const PAR_MIN_NEURONS: usize = 4 * CHUNK;
-
-/// Fewest synaptic events in a step for delivery to run in parallel (one
-/// task per population, or per `CHUNK` targets of a large one); like
-/// [`PAR_MIN_NEURONS`], only speed depends on it. Both were set on CUBA on
-/// two cores: a hand-off costs some microseconds, a synaptic event a few
-/// nanoseconds, a neuron update about one.
-pub const PAR_MIN_EVENTS: usize = 16_384;
+pub const PAR_MIN_NEURONS: usize = 2 * CHUNK;
 
 /// Largest total size of the spike ring buffers the engine allocates.
 pub const MAX_RING_BYTES: u128 = 8 << 30;
@@ -123,10 +123,10 @@ pub struct Projection {
     pub pre: usize,
     /// Postsynaptic population index.
     pub post: usize,
-    port: usize,
+    pub(crate) port: usize,
     /// The synapses.
     pub csr: Csr,
-    delay: u32,
+    pub(crate) delay: u32,
     /// How it acts.
     pub effect: Effect,
     /// Factor from SI weights to the port unit.
@@ -233,9 +233,14 @@ pub struct Engine {
     pub state: Vec<StateRecorder>,
     step: u64,
     spikes_now: Vec<Vec<Spike>>,
-    rate_out: Vec<Vec<f64>>,
-    /// (neurons, events) from which a step runs in parallel.
-    par_min: (usize, usize),
+    /// Who updates and delivers what (rebuilt when the team changes).
+    plan: Plan,
+    /// Per chunk of neurons (`plan.chunks`), its spikes of the step.
+    chunk_spikes: Vec<Vec<Spike>>,
+    /// Per chunk, the first non-finite value of the step.
+    chunk_faults: Vec<Option<(usize, usize, f64)>>,
+    /// Neurons from which a run goes parallel.
+    par_min: usize,
 }
 
 /// How a run ended.
@@ -348,7 +353,10 @@ impl Engine {
             max_delay = max_delay.max(d);
             proj_delay.push(d);
         }
-        let slots = max_delay as usize + 1;
+        // A step's update consumes and clears its slot before that step's
+        // spikes are delivered, so a delay of `max_delay` can reuse it: one
+        // slot per step of the longest delay.
+        let slots = max_delay as usize;
         // Ring buffers hold one slot per step of the longest delay for every
         // port of every population: refuse sizes that cannot be allocated.
         let ring_bytes: u128 = net
@@ -448,6 +456,12 @@ impl Engine {
                 .map_err(|m| err(format!("{}: {m}", pr.name), &pr.origin))?;
                 let mut csr =
                     connect::build(rows, &pr.weight, scale, &pr.delay, dt, seed, k as u64);
+                // The ring buffers hold the longest delay the law allows; a draw
+                // in its far tail waits that long (it would otherwise wrap round).
+                if let Some(d) = csr.delays.as_mut() {
+                    let most = proj_delay[k].min(u16::MAX as u32) as u16;
+                    d.iter_mut().for_each(|x| *x = (*x).min(most));
+                }
                 if pr.plasticity.is_some() {
                     // Plastic synapses change one by one.
                     csr.unshare();
@@ -625,8 +639,10 @@ impl Engine {
             state,
             step: 0,
             spikes_now: vec![Vec::new(); n],
-            rate_out: vec![Vec::new(); n],
-            par_min: (PAR_MIN_NEURONS, PAR_MIN_EVENTS),
+            plan: Plan::default(),
+            chunk_spikes: Vec::new(),
+            chunk_faults: Vec::new(),
+            par_min: PAR_MIN_NEURONS,
         })
     }
 
@@ -667,12 +683,13 @@ impl Engine {
         Ok(())
     }
 
-    /// From how many neurons (update) and synaptic events (delivery) a step
-    /// runs in parallel, when the thread pool has several threads (defaults
-    /// [`PAR_MIN_NEURONS`], [`PAR_MIN_EVENTS`]). Only speed depends on it:
-    /// tests set 0 to run the parallel paths on small networks.
-    pub fn set_parallel_thresholds(&mut self, neurons: usize, events: usize) {
-        self.par_min = (neurons, events);
+    /// From how many neurons a run goes parallel, when the current rayon
+    /// pool has several threads (default [`PAR_MIN_NEURONS`]). Only speed
+    /// depends on it. Tests set 0 to run small networks in parallel; 0 also
+    /// lifts the limit of one thread per core, so that results can be
+    /// checked with more threads than the machine has.
+    pub fn set_parallel_threshold(&mut self, neurons: usize) {
+        self.par_min = neurons;
     }
 
     /// Synapses in the network.
@@ -691,18 +708,35 @@ impl Engine {
     }
 
     /// Run to the end (or until `stop` is raised), calling `progress(step)`
-    /// every `every` steps.
+    /// every `every` steps. With several threads in the current rayon pool
+    /// (at most one per core) and a network of [`PAR_MIN_NEURONS`] neurons
+    /// or more, the steps run on a [`Team`] of that many threads kept for
+    /// the run.
     pub fn run(
         &mut self,
         stop: Option<Arc<AtomicBool>>,
         every: u64,
         progress: &mut dyn FnMut(u64),
     ) -> Outcome {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let mut members = rayon::current_num_threads();
+        if self.par_min > 0 {
+            // Members wait for each other actively: more than one per core
+            // would only slow the run.
+            members = members.min(cores);
+        }
+        let neurons: usize = self.pops.iter().map(|p| p.size).sum();
+        let team = if members > 1 && neurons >= self.par_min {
+            // Without threads of its own the run goes on the calling thread.
+            Team::new(members).ok()
+        } else {
+            None
+        };
         while self.step < self.steps {
             if stop.as_ref().is_some_and(|s| s.load(Ordering::Relaxed)) {
                 return Outcome::Interrupted { steps: self.step };
             }
-            if let Err(f) = self.advance() {
+            if let Err(f) = self.advance_on(team.as_ref()) {
                 return Outcome::Fault(*f);
             }
             if every > 0 && self.step.is_multiple_of(every) {
@@ -713,8 +747,13 @@ impl Engine {
         Outcome::Completed
     }
 
-    /// Advance one step.
+    /// Advance one step (on the calling thread).
     pub fn advance(&mut self) -> Result<(), Box<Fault>> {
+        self.advance_on(None)
+    }
+
+    /// Advance one step, in parallel on `team` when given.
+    fn advance_on(&mut self, team: Option<&Team>) -> Result<(), Box<Fault>> {
         let n = self.step;
         let steps = self.steps;
         let dt = self.dt;
@@ -798,241 +837,90 @@ impl Engine {
                 }
             }
         }
-        // 2. Update every population, chunk by chunk.
-        struct Task<'a> {
-            pop: usize,
-            first: usize,
-            vars: Vec<&'a mut [f64]>,
-            inputs: Vec<&'a mut [f64]>,
-            i_ext: &'a [f64],
-            spikes: Vec<Spike>,
-            fault: Option<(usize, usize, f64)>,
+        // 2-4. Update every neuron (each chunk clears the ring-buffer slot it
+        // consumed), then deliver the step's spikes; on a team, each member
+        // does both for its share of the neurons (see `phase`).
+        let members = team.map_or(1, Team::size);
+        if self.plan.members != members {
+            let sizes: Vec<usize> = self.pops.iter().map(|p| p.size).collect();
+            self.plan = Plan::new(&sizes, members);
         }
-        let neurons: usize = self.pops.iter().map(|p| p.size).sum();
-        let mut tasks: Vec<Task> = Vec::new();
-        let mut meta: Vec<(&dyn NeuronModel, &[Port], Key)> = Vec::new();
-        for (pi, p) in self.pops.iter_mut().enumerate() {
-            let size = p.size;
-            let mut per_var: Vec<std::slice::ChunksMut<f64>> =
-                p.vars.iter_mut().map(|v| v.chunks_mut(CHUNK)).collect();
-            let mut per_port: Vec<std::slice::ChunksMut<f64>> = p
-                .ring
+        let chunks = self.plan.chunks.len();
+        self.chunk_spikes.resize_with(chunks, Vec::new);
+        self.chunk_faults.resize(chunks, None);
+        {
+            let pops = self
+                .pops
                 .iter_mut()
-                .map(|r| r[slot * size..(slot + 1) * size].chunks_mut(CHUNK))
+                .map(|p| {
+                    let Population {
+                        model,
+                        ports,
+                        vars,
+                        ring,
+                        i_ext,
+                        key,
+                        size,
+                        ..
+                    } = p;
+                    let model: &dyn NeuronModel = &**model;
+                    PopView {
+                        output: model.output_var(),
+                        model,
+                        ports,
+                        key: *key,
+                        size: *size,
+                        vars: vars.iter_mut().map(|v| Parts::new(v)).collect(),
+                        ring: ring.iter_mut().map(|r| Parts::new(r)).collect(),
+                        i_ext,
+                    }
+                })
                 .collect();
-            let mut iext = p.i_ext.chunks(CHUNK);
-            let chunks = size.div_ceil(CHUNK);
-            for c in 0..chunks {
-                tasks.push(Task {
-                    pop: pi,
-                    first: c * CHUNK,
-                    vars: per_var.iter_mut().filter_map(Iterator::next).collect(),
-                    inputs: per_port.iter_mut().filter_map(Iterator::next).collect(),
-                    i_ext: iext.next().unwrap_or(&[]),
-                    spikes: Vec::new(),
-                    fault: None,
-                });
-            }
-            meta.push((p.model.as_ref(), &p.ports, p.key));
-        }
-        let run_task = |task: &mut Task| {
-            let (model, ports, key) = meta[task.pop];
-            {
-                let inputs: Vec<&[f64]> = task.inputs.iter().map(|x| &**x).collect();
-                let io = StepIo {
-                    t,
-                    dt,
-                    step: n,
-                    first: task.first,
-                    ports,
-                    port_input: &inputs,
-                    i_ext: task.i_ext,
-                    rng: key,
-                };
-                model.step(&io, &mut task.vars, &mut task.spikes);
-            }
-            // 3. Clear the slot just consumed (while it is in this core's cache).
-            for x in task.inputs.iter_mut() {
-                x.fill(0.0);
-            }
-            // Look for a NaN or infinity with a cheap scan; only then find the culprit.
-            // Every step the first variable (the membrane potential, into
-            // which every other state variable feeds within a step); all of
-            // them every 64 steps and at the end.
-            let scan_all = n % 64 == 63 || n + 1 == steps;
-            for (vi, v) in task
-                .vars
-                .iter()
-                .enumerate()
-                .take(if scan_all { usize::MAX } else { 1 })
-            {
-                // OR of "exponent all ones" over the slice: an integer
-                // reduction the compiler vectorises.
-                let bad = v.iter().fold(0u64, |acc, x| {
-                    acc | u64::from((x.to_bits() >> 52) & 0x7ff == 0x7ff)
-                });
-                if bad != 0
-                    && let Some(i) = v.iter().position(|x| !x.is_finite())
-                {
-                    task.fault = Some((vi, task.first + i, v[i]));
-                    break;
+            let view = StepView {
+                plan: &self.plan,
+                pops,
+                projs: &self.projs,
+                incoming: &self.incoming,
+                spikes: Parts::new(&mut self.chunk_spikes),
+                faults: Parts::new(&mut self.chunk_faults),
+                step: n,
+                steps,
+                dt,
+                slots: self.slots,
+            };
+            match team {
+                Some(team) => team.run_members(|m, barrier| {
+                    view.update(m);
+                    if barrier.wait() {
+                        view.deliver(m);
+                    }
+                }),
+                None => {
+                    view.update(0);
+                    view.deliver(0);
                 }
             }
-        };
-        if tasks.len() > 1 && neurons >= self.par_min.0 && rayon::current_num_threads() > 1 {
-            tasks.par_iter_mut().for_each(run_task);
-        } else {
-            tasks.iter_mut().for_each(run_task);
         }
+        // The step's spikes per population, in neuron order; the first fault.
         for s in &mut self.spikes_now {
             s.clear();
         }
         let mut fault = None;
-        for task in tasks {
+        for (ch, (spikes, f)) in self
+            .plan
+            .chunks
+            .iter()
+            .zip(self.chunk_spikes.iter().zip(&self.chunk_faults))
+        {
             if fault.is_none()
-                && let Some((vi, neuron, value)) = task.fault
+                && let Some((vi, neuron, value)) = *f
             {
-                fault = Some((task.pop, vi, neuron, value));
+                fault = Some((ch.pop, vi, neuron, value));
             }
-            let out = &mut self.spikes_now[task.pop];
-            out.extend(task.spikes.into_iter().map(|s| Spike {
-                neuron: s.neuron + task.first as u32,
+            self.spikes_now[ch.pop].extend(spikes.iter().map(|s| Spike {
+                neuron: s.neuron + ch.first as u32,
                 offset: s.offset,
             }));
-        }
-        // 4. Deliver.
-        for (pi, p) in self.pops.iter().enumerate() {
-            if let Some(ov) = p.model.output_var() {
-                self.rate_out[pi].clone_from(&p.vars[ov]);
-            }
-        }
-        let spikes_now = &self.spikes_now;
-        let rate_out = &self.rate_out;
-        let projs = &self.projs;
-        let slots = self.slots;
-        // Synaptic events this step (rate-coded projections count every row).
-        let events: usize = self
-            .projs
-            .iter()
-            .filter(|pr| pr.effect != Effect::Modulatory)
-            .map(|pr| {
-                let rows = if rate_out[pr.pre].is_empty() {
-                    spikes_now[pr.pre].len()
-                } else {
-                    rate_out[pr.pre].len()
-                };
-                rows * pr.csr.len() / pr.csr.offsets.len().max(2).saturating_sub(1)
-            })
-            .sum();
-        let parallel = events >= self.par_min.1 && rayon::current_num_threads() > 1;
-        // One task per range of postsynaptic neurons (the whole population
-        // unless it is large and the step runs in parallel); a task owns its
-        // range of every slot of every ring buffer of the population, so no
-        // two tasks write the same place, and each place receives its sum in
-        // the same order (projection, spike, synapse) whatever the split.
-        struct Deliver<'a> {
-            pop: usize,
-            lo: u32,
-            hi: u32,
-            /// The range is the whole population.
-            whole: bool,
-            /// Per port, per slot: the range's part of the slot.
-            rings: Vec<Vec<&'a mut [f64]>>,
-        }
-        let mut jobs: Vec<Deliver> = Vec::new();
-        for (pi, pop) in self.pops.iter_mut().enumerate() {
-            if self.incoming[pi].is_empty() || pop.size == 0 {
-                continue;
-            }
-            let size = pop.size;
-            let width = if parallel && size >= 2 * CHUNK {
-                CHUNK
-            } else {
-                size
-            };
-            let ranges = size.div_ceil(width);
-            let mut per_range: Vec<Vec<Vec<&mut [f64]>>> = (0..ranges)
-                .map(|_| Vec::with_capacity(pop.ring.len()))
-                .collect();
-            for ring in pop.ring.iter_mut() {
-                for r in per_range.iter_mut() {
-                    r.push(Vec::with_capacity(slots));
-                }
-                for slot_slice in ring.chunks_mut(size) {
-                    for (r, part) in per_range.iter_mut().zip(slot_slice.chunks_mut(width)) {
-                        if let Some(port) = r.last_mut() {
-                            port.push(part);
-                        }
-                    }
-                }
-            }
-            for (c, rings) in per_range.into_iter().enumerate() {
-                jobs.push(Deliver {
-                    pop: pi,
-                    lo: (c * width) as u32,
-                    hi: ((c + 1) * width).min(size) as u32,
-                    whole: width == size,
-                    rings,
-                });
-            }
-        }
-        let incoming = &self.incoming;
-        let deliver = |job: &mut Deliver| {
-            let (lo, hi) = (job.lo, job.hi);
-            let whole = job.whole;
-            for &k in &incoming[job.pop] {
-                let pr = &projs[k];
-                let ring = &mut job.rings[pr.port];
-                let csr = &pr.csr;
-                // The part of a row (targets sorted) that lands in this range.
-                let part = |row: std::ops::Range<usize>| -> std::ops::Range<usize> {
-                    if whole {
-                        return row;
-                    }
-                    let t = &csr.targets[row.clone()];
-                    let a = t.partition_point(|&x| x < lo);
-                    let b = t.partition_point(|&x| x < hi);
-                    row.start + a..row.start + b
-                };
-                if !rate_out[pr.pre].is_empty() {
-                    let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
-                    for (i, r) in rate_out[pr.pre].iter().enumerate() {
-                        for s in part(csr.row(i)) {
-                            slot[(csr.targets[s] - lo) as usize] += csr.weight(s) as f64 * r;
-                        }
-                    }
-                    continue;
-                }
-                for sp in &spikes_now[pr.pre] {
-                    let row = part(csr.row(sp.neuron as usize));
-                    match (&csr.delays, csr.shared) {
-                        (None, true) => {
-                            let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
-                            let w = csr.weight(0) as f64;
-                            for &t in &csr.targets[row] {
-                                slot[(t - lo) as usize] += w;
-                            }
-                        }
-                        (None, false) => {
-                            let slot = &mut ring[(n as usize + pr.delay as usize) % slots];
-                            for s in row {
-                                slot[(csr.targets[s] - lo) as usize] += csr.weights[s] as f64;
-                            }
-                        }
-                        (Some(delays), _) => {
-                            for s in row {
-                                let slot = (n as usize + delays[s] as usize) % slots;
-                                ring[slot][(csr.targets[s] - lo) as usize] += csr.weight(s) as f64;
-                            }
-                        }
-                    }
-                }
-            }
-        };
-        if jobs.len() > 1 && parallel {
-            jobs.par_iter_mut().for_each(deliver);
-        } else {
-            jobs.iter_mut().for_each(deliver);
         }
         // Plasticity, after delivery (a spike is sent with the weight it had
         // when emitted).

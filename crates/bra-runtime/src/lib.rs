@@ -3,16 +3,19 @@
 //! Clock-driven with a fixed `dt`; each population's state is stored as
 //! structure-of-arrays; projections are compressed sparse rows with integer
 //! delays delivering into per-population ring buffers, each written by one
-//! thread only (no locks); rayon runs populations and blocks of neurons in
-//! parallel; every random number is counter-based, so a seed gives
+//! thread only (no locks); blocks of neurons and ranges of targets run in
+//! parallel (on a [`team::Team`] that stays awake for the run, or on rayon
+//! for a single step); every random number is counter-based, so a seed gives
 //! bit-identical spikes for any thread count.
 
 pub mod connect;
 pub mod engine;
 pub mod model;
 pub mod models;
+mod phase;
 pub mod plasticity;
 pub mod rng;
+pub mod team;
 
 pub use engine::{Engine, Fault, Outcome};
 pub mod io;

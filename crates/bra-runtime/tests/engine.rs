@@ -83,7 +83,7 @@ fn the_parallel_paths_give_bit_identical_spikes() {
             .expect("pool");
         pool.install(|| {
             let mut e = Engine::build(&net, Path::new(".")).expect("builds");
-            e.set_parallel_thresholds(0, 0);
+            e.set_parallel_threshold(0);
             assert_eq!(e.run(None, 0, &mut |_| {}), Outcome::Completed);
             e.spikes
         })

@@ -474,7 +474,11 @@ impl Lif {
             } else {
                 v0
             };
-            r[i] = if stay { ri - h } else { ri };
+            // Stored only where it changes: a line of neurons none of which
+            // is refractory is left clean (no write-back to memory).
+            if stay {
+                r[i] = ri - h;
+            }
             flags[i] = u8::from(general);
             count += usize::from(general);
         }

@@ -1,0 +1,388 @@
+//! The two phases of a step that run in parallel: the update of every
+//! neuron and the delivery of the step's spikes.
+//!
+//! The neurons are cut into chunks of [`CHUNK`]; a [`Plan`] gives each chunk
+//! to one member of the team (contiguous shares of about equal size, the
+//! same every step). A member updates its chunks, then, after a barrier,
+//! delivers every spike of the step into the ring buffers of its chunks
+//! (the same memory, still in its core's cache). No two members write the
+//! same place, and each ring-buffer entry receives its sum in the same order
+//! (projection, spike, synapse) however the neurons are shared out, so the
+//! results do not depend on the number of members.
+
+use crate::connect::Csr;
+use crate::engine::{CHUNK, Projection};
+use crate::model::{NeuronModel, Port, Spike, StepIo};
+use crate::rng::Key;
+use std::marker::PhantomData;
+use std::ops::Range;
+
+/// A slice whose disjoint parts the members of a team write during a phase.
+pub(crate) struct Parts<'a, T> {
+    ptr: *mut T,
+    len: usize,
+    _life: PhantomData<&'a mut [T]>,
+}
+
+// SAFETY: `Parts` hands out references only through its unsafe methods,
+// whose callers guarantee that no two live references overlap when one of
+// them is mutable; `T: Send` lets the values be used on another thread.
+unsafe impl<T: Send> Sync for Parts<'_, T> {}
+unsafe impl<T: Send> Send for Parts<'_, T> {}
+
+impl<'a, T> Parts<'a, T> {
+    pub(crate) fn new(s: &'a mut [T]) -> Parts<'a, T> {
+        Parts {
+            ptr: s.as_mut_ptr(),
+            len: s.len(),
+            _life: PhantomData,
+        }
+    }
+
+    /// The part `r`, to write.
+    ///
+    /// # Safety
+    /// No other reference into `r` may be live while the result is.
+    #[allow(clippy::mut_from_ref)]
+    pub(crate) unsafe fn part(&self, r: Range<usize>) -> &mut [T] {
+        assert!(r.start <= r.end && r.end <= self.len, "part out of range");
+        // SAFETY: in bounds (checked), and exclusive by the caller's promise.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr.add(r.start), r.end - r.start) }
+    }
+
+    /// The part `r`, to read.
+    ///
+    /// # Safety
+    /// No mutable reference into `r` may be live while the result is.
+    pub(crate) unsafe fn read(&self, r: Range<usize>) -> &[T] {
+        assert!(r.start <= r.end && r.end <= self.len, "part out of range");
+        // SAFETY: in bounds (checked), and not written by the caller's promise.
+        unsafe { std::slice::from_raw_parts(self.ptr.add(r.start), r.end - r.start) }
+    }
+}
+
+/// One chunk of a population.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Chunk {
+    pub pop: usize,
+    /// Index of the chunk's first neuron in the population.
+    pub first: usize,
+    pub len: usize,
+    /// The member that updates it (and delivers into it).
+    pub member: usize,
+}
+
+/// Who does what in a step, fixed for a run.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Plan {
+    pub members: usize,
+    /// Every chunk, populations in order.
+    pub chunks: Vec<Chunk>,
+    /// Per population, its chunks (indices into `chunks`).
+    pub pop_chunks: Vec<Range<usize>>,
+    /// Per member: the ranges of neurons `(pop, lo, hi)` it owns.
+    pub ranges: Vec<Vec<(usize, usize, usize)>>,
+}
+
+impl Plan {
+    pub(crate) fn new(sizes: &[usize], members: usize) -> Plan {
+        let members = members.max(1);
+        let mut chunks = Vec::new();
+        let mut pop_chunks = Vec::new();
+        for (pop, &size) in sizes.iter().enumerate() {
+            let start = chunks.len();
+            for first in (0..size).step_by(CHUNK) {
+                chunks.push(Chunk {
+                    pop,
+                    first,
+                    len: CHUNK.min(size - first),
+                    member: 0,
+                });
+            }
+            pop_chunks.push(start..chunks.len());
+        }
+        let lens: Vec<usize> = chunks.iter().map(|c| c.len).collect();
+        for (c, m) in chunks.iter_mut().zip(crate::team::owners(&lens, members)) {
+            c.member = m;
+        }
+        let mut ranges = vec![Vec::new(); members];
+        for c in &chunks {
+            let mine: &mut Vec<(usize, usize, usize)> = &mut ranges[c.member];
+            match mine.last_mut() {
+                Some(r) if r.0 == c.pop && r.2 == c.first => r.2 = c.first + c.len,
+                _ => mine.push((c.pop, c.first, c.first + c.len)),
+            }
+        }
+        Plan {
+            members,
+            chunks,
+            pop_chunks,
+            ranges,
+        }
+    }
+}
+
+/// A population as the phases see it.
+pub(crate) struct PopView<'a> {
+    pub model: &'a dyn NeuronModel,
+    pub ports: &'a [Port],
+    pub key: Key,
+    pub size: usize,
+    /// State, per variable.
+    pub vars: Vec<Parts<'a, f64>>,
+    /// Ring buffers, per port (every slot: `slots × size`).
+    pub ring: Vec<Parts<'a, f64>>,
+    pub i_ext: &'a [f64],
+    /// The variable transmitted by a rate-coded population.
+    pub output: Option<usize>,
+}
+
+/// Everything a member needs for its share of a step.
+pub(crate) struct StepView<'a> {
+    pub plan: &'a Plan,
+    pub pops: Vec<PopView<'a>>,
+    pub projs: &'a [Projection],
+    pub incoming: &'a [Vec<usize>],
+    /// Per chunk: its spikes (chunk-local neuron indices).
+    pub spikes: Parts<'a, Vec<Spike>>,
+    /// Per chunk: the first non-finite value found (variable, neuron, value).
+    pub faults: Parts<'a, Option<(usize, usize, f64)>>,
+    pub step: u64,
+    pub steps: u64,
+    pub dt: f64,
+    pub slots: usize,
+}
+
+impl StepView<'_> {
+    /// Update `member`'s chunks by one step, clear the ring-buffer slot they
+    /// consumed, and look for non-finite values.
+    pub(crate) fn update(&self, member: usize) {
+        let (n, dt) = (self.step, self.dt);
+        let t = n as f64 * dt;
+        let slot = (n % self.slots as u64) as usize;
+        for (ci, ch) in self.plan.chunks.iter().enumerate() {
+            if ch.member != member {
+                continue;
+            }
+            let p = &self.pops[ch.pop];
+            let own = ch.first..ch.first + ch.len;
+            let at = slot * p.size + ch.first..slot * p.size + ch.first + ch.len;
+            // SAFETY: chunk `ci` belongs to this member alone, and in this
+            // phase nobody else touches its neurons, its part of the slot,
+            // its spikes or its fault.
+            let (mut vars, mut inputs, spikes, fault) = unsafe {
+                (
+                    p.vars
+                        .iter()
+                        .map(|v| v.part(own.clone()))
+                        .collect::<Vec<_>>(),
+                    p.ring
+                        .iter()
+                        .map(|r| r.part(at.clone()))
+                        .collect::<Vec<_>>(),
+                    &mut self.spikes.part(ci..ci + 1)[0],
+                    &mut self.faults.part(ci..ci + 1)[0],
+                )
+            };
+            spikes.clear();
+            *fault = None;
+            {
+                let input: Vec<&[f64]> = inputs.iter().map(|x| &**x).collect();
+                let io = StepIo {
+                    t,
+                    dt,
+                    step: n,
+                    first: ch.first,
+                    ports: p.ports,
+                    port_input: &input,
+                    i_ext: p.i_ext.get(own.clone()).unwrap_or(&[]),
+                    rng: p.key,
+                };
+                p.model.step(&io, &mut vars, spikes);
+            }
+            // Clear the slot just consumed, while it is in this core's cache.
+            for x in inputs.iter_mut() {
+                x.fill(0.0);
+            }
+            // Look for a NaN or infinity with a cheap scan; only then find the
+            // culprit. Every step the first variable (the membrane potential,
+            // into which every other state variable feeds within a step); all
+            // of them every 64 steps and at the end.
+            let scan_all = n % 64 == 63 || n + 1 == self.steps;
+            for (vi, v) in vars
+                .iter()
+                .enumerate()
+                .take(if scan_all { usize::MAX } else { 1 })
+            {
+                // OR of "exponent all ones" over the slice: an integer
+                // reduction the compiler vectorises.
+                let bad = v.iter().fold(0u64, |acc, x| {
+                    acc | u64::from((x.to_bits() >> 52) & 0x7ff == 0x7ff)
+                });
+                if bad != 0
+                    && let Some(i) = v.iter().position(|x| !x.is_finite())
+                {
+                    *fault = Some((vi, ch.first + i, v[i]));
+                    break;
+                }
+            }
+        }
+    }
+
+    /// Deliver every spike (and rate-coded output) of the step into
+    /// `member`'s ranges of the ring buffers.
+    pub(crate) fn deliver(&self, member: usize) {
+        let (n, slots) = (self.step as usize, self.slots);
+        for &(pop, lo, hi) in &self.plan.ranges[member] {
+            let p = &self.pops[pop];
+            let whole = lo == 0 && hi == p.size;
+            let (lo32, hi32) = (lo as u32, hi as u32);
+            for &k in &self.incoming[pop] {
+                let pr = &self.projs[k];
+                let csr = &pr.csr;
+                // SAFETY: the range's part of every slot of this port belongs to
+                // this member in this phase; the reference dies with this
+                // iteration, before the next projection takes it again.
+                let ring = unsafe {
+                    let r = &p.ring[pr.port];
+                    (0..slots)
+                        .map(|s| r.part(s * p.size + lo..s * p.size + hi))
+                        .collect::<Vec<_>>()
+                };
+                let mut ring = ring;
+                // The part of a row (targets sorted) that lands in the range:
+                // counted rather than bisected, so that the row's cache lines
+                // load at once instead of one dependent probe after another.
+                let part = |row: Range<usize>| -> Range<usize> {
+                    if whole {
+                        return row;
+                    }
+                    let t = &csr.targets[row.clone()];
+                    let below =
+                        |bound: u32| t.iter().map(|&x| usize::from(x < bound)).sum::<usize>();
+                    row.start + below(lo32)..row.start + below(hi32)
+                };
+                let pre = &self.pops[pr.pre];
+                if let Some(ov) = pre.output {
+                    // SAFETY: nobody writes state during delivery.
+                    let out = unsafe { pre.vars[ov].read(0..pre.size) };
+                    let slot = &mut ring[(n + pr.delay as usize) % slots];
+                    for (i, r) in out.iter().enumerate() {
+                        for s in part(csr.row(i)) {
+                            slot[(csr.targets[s] - lo32) as usize] += csr.weight(s) as f64 * r;
+                        }
+                    }
+                    continue;
+                }
+                for ci in self.plan.pop_chunks[pr.pre].clone() {
+                    let first = self.plan.chunks[ci].first;
+                    // SAFETY: nobody writes spikes during delivery.
+                    let spikes = unsafe { &self.spikes.read(ci..ci + 1)[0] };
+                    prefetch_rows(csr, first, spikes);
+                    for sp in spikes {
+                        let row = part(csr.row(first + sp.neuron as usize));
+                        deliver_row(csr, row, pr.delay, n, lo32, &mut ring);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Add one row's synapses (already cut to the range starting at `lo`) to
+/// the ring buffer.
+#[inline]
+fn deliver_row(
+    csr: &Csr,
+    row: Range<usize>,
+    delay: u32,
+    n: usize,
+    lo: u32,
+    ring: &mut [&mut [f64]],
+) {
+    let slots = ring.len();
+    match (&csr.delays, csr.shared) {
+        (None, true) => {
+            let slot = &mut ring[(n + delay as usize) % slots];
+            let w = csr.weight(0) as f64;
+            for &t in &csr.targets[row] {
+                slot[(t - lo) as usize] += w;
+            }
+        }
+        (None, false) => {
+            let slot = &mut ring[(n + delay as usize) % slots];
+            for s in row {
+                slot[(csr.targets[s] - lo) as usize] += csr.weights[s] as f64;
+            }
+        }
+        (Some(delays), _) => {
+            for s in row {
+                let k = (n + delays[s] as usize) % slots;
+                ring[k][(csr.targets[s] - lo) as usize] += csr.weight(s) as f64;
+            }
+        }
+    }
+}
+
+/// Ask the memory system for the rows of a chunk's spikes all at once (their
+/// offsets, then their targets), so that the cache misses of a delivery
+/// overlap instead of coming one after another.
+fn prefetch_rows(csr: &Csr, first: usize, spikes: &[Spike]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
+        for sp in spikes {
+            if let Some(o) = csr.offsets.get(first + sp.neuron as usize) {
+                // SAFETY: a prefetch is a hint with no effect on memory, and
+                // SSE is part of every x86-64 processor.
+                unsafe { _mm_prefetch::<_MM_HINT_T0>((o as *const u32).cast()) };
+            }
+        }
+        for sp in spikes {
+            let i = first + sp.neuron as usize;
+            if i + 1 < csr.offsets.len()
+                && let Some(t) = csr.targets.get(csr.row(i))
+            {
+                for line in t.chunks(16) {
+                    // SAFETY: as above.
+                    unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) };
+                }
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (csr, first, spikes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_plan_shares_chunks_into_contiguous_ranges() {
+        let plan = Plan::new(&[3 * CHUNK + 5, 10, 0, CHUNK], 2);
+        assert_eq!(plan.chunks.len(), 4 + 1 + 1);
+        assert_eq!(plan.pop_chunks, vec![0..4, 4..5, 5..5, 5..6]);
+        // Every neuron of every population is in exactly one member's range.
+        let sizes = [3 * CHUNK + 5, 10, 0, CHUNK];
+        for (pop, &size) in sizes.iter().enumerate() {
+            let mut covered: Vec<(usize, usize)> = plan
+                .ranges
+                .iter()
+                .flatten()
+                .filter(|r| r.0 == pop)
+                .map(|r| (r.1, r.2))
+                .collect();
+            covered.sort_unstable();
+            let mut at = 0;
+            for (lo, hi) in covered {
+                assert_eq!(lo, at);
+                at = hi;
+            }
+            assert_eq!(at, size);
+        }
+        // Both members have work.
+        assert!(plan.ranges.iter().all(|r| !r.is_empty()));
+        assert_eq!(Plan::new(&[10], 1).ranges, vec![vec![(0, 0, 10)]]);
+    }
+}
