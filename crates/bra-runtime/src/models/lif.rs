@@ -43,6 +43,8 @@ struct Props {
     full: Vec<(f64, f64, f64)>,
     /// Per port, the membrane response alone (the fast path's factors).
     k: Vec<f64>,
+    /// Per port, the trace decay alone.
+    d: Vec<f64>,
 }
 
 const V: usize = 0;
@@ -104,6 +106,7 @@ impl Lif {
             dt: h,
             pm: (-h / self.tau_m).exp(),
             k: full.iter().map(|f| f.1).collect(),
+            d: full.iter().map(|f| f.0).collect(),
             full,
         }
     }
@@ -210,13 +213,10 @@ impl NeuronModel for Lif {
         // Fast path: current-based exponential ports only (the common case).
         // One branch-free pass the compiler vectorises advances every neuron
         // that is free and stays below threshold, and every neuron that stays
-        // refractory for the whole step; it flags the few others (crossing
-        // threshold, or leaving the refractory period inside the step), which
-        // take the general path below on the traces as they were at the start
-        // of the step. A second pass then advances the traces, which evolve
-        // the same way whatever the membrane does.
+        // refractory for the whole step, traces included; it flags the few
+        // others (crossing threshold, or leaving the refractory period inside
+        // the step), which take the general path below.
         let mut slow: Vec<usize> = Vec::new();
-        let mut traces_done = false;
         let all_exp = self
             .ports
             .iter()
@@ -227,7 +227,7 @@ impl NeuronModel for Lif {
             && vars.len() == 2 + self.ports.len()
             && vars.iter().all(|x| x.len() == n);
         if all_exp && inputs_ok {
-            let k = &prop.k[..];
+            let (k, d, w) = (&prop.k[..], &prop.d[..], io.port_input);
             let mut stack_flags = [0u8; crate::engine::CHUNK];
             let mut heap_flags = Vec::new();
             let flags: &mut [u8] = if n <= stack_flags.len() {
@@ -240,19 +240,19 @@ impl NeuronModel for Lif {
                 let (head, traces) = vars.split_at_mut(2);
                 let (vv, rr) = head.split_at_mut(1);
                 let (v, r) = (&mut *vv[0], &mut *rr[0]);
-                let x = &*traces;
+                let x = traces;
                 let ext = !io.i_ext.is_empty();
                 match (x.len(), ext) {
-                    (0, false) => self.free_pass::<0, false>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (0, true) => self.free_pass::<0, true>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (1, false) => self.free_pass::<1, false>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (1, true) => self.free_pass::<1, true>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (2, false) => self.free_pass::<2, false>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (2, true) => self.free_pass::<2, true>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (3, false) => self.free_pass::<3, false>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (3, true) => self.free_pass::<3, true>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (4, false) => self.free_pass::<4, false>(h, pm, k, v, r, x, io.i_ext, flags),
-                    (4, true) => self.free_pass::<4, true>(h, pm, k, v, r, x, io.i_ext, flags),
+                    (0, false) => self.free_pass::<0, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (0, true) => self.free_pass::<0, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (1, false) => self.free_pass::<1, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (1, true) => self.free_pass::<1, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (2, false) => self.free_pass::<2, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (2, true) => self.free_pass::<2, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (3, false) => self.free_pass::<3, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (3, true) => self.free_pass::<3, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (4, false) => self.free_pass::<4, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (4, true) => self.free_pass::<4, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
                     _ => {
                         flags.fill(1);
                         n
@@ -270,8 +270,6 @@ impl NeuronModel for Lif {
                     }
                 }
             }
-            // The trace pass runs after the slow neurons, which read the old traces.
-            traces_done = true;
         } else {
             slow.extend(0..n);
         }
@@ -380,9 +378,8 @@ impl NeuronModel for Lif {
                     refr = self.t_ref - rest;
                 }
             }
-            // Port traces: decay over the step, then add the events arriving now
-            // (done for every neuron at once after this loop on the fast path).
-            for (p, q) in self.ports.iter().enumerate().filter(|_| !traces_done) {
+            // Port traces: decay over the step, then add the events arriving now.
+            for (p, q) in self.ports.iter().enumerate() {
                 let k = self.slot[p];
                 let w = io
                     .port_input
@@ -406,17 +403,8 @@ impl NeuronModel for Lif {
             }
             local[V] = v;
             local[REFR] = refr.max(0.0);
-            let keep = if traces_done { 2 } else { nvars };
-            for (k, slot) in local.iter().enumerate().take(keep) {
+            for (k, slot) in local.iter().enumerate() {
                 vars[k][i] = *slot;
-            }
-        }
-        if traces_done {
-            for p in 0..self.ports.len() {
-                let d = full[p].0;
-                for (x, &w) in vars[2 + p].iter_mut().zip(io.port_input[p]) {
-                    *x = *x * d + w;
-                }
             }
         }
     }
@@ -425,10 +413,11 @@ impl NeuronModel for Lif {
 impl Lif {
     /// The vectorised pass of the fast path over `P` exponential ports
     /// (`EXT`: with an external current). Advances free neurons that stay
-    /// below threshold and neurons refractory for the whole step; sets
-    /// `flags[i]` (and leaves `v`, `r` untouched) for the others. Returns how
-    /// many were flagged. The arithmetic is the general path's, term by term,
-    /// so both give the same bits.
+    /// below threshold and neurons refractory for the whole step, with their
+    /// traces (decay by `d`, then the step's events `w`); sets `flags[i]`
+    /// (and leaves the neuron untouched) for the others. Returns how many
+    /// were flagged. The arithmetic is the general path's, term by term, so
+    /// both give the same bits.
     #[allow(clippy::too_many_arguments)]
     #[inline(never)]
     fn free_pass<const P: usize, const EXT: bool>(
@@ -436,20 +425,28 @@ impl Lif {
         h: f64,
         pm: f64,
         k: &[f64],
+        d: &[f64],
         v: &mut [f64],
         r: &mut [f64],
-        x: &[&mut [f64]],
+        x: &mut [&mut [f64]],
+        w: &[&[f64]],
         i_ext: &[f64],
         flags: &mut [u8],
     ) -> usize {
         let n = v.len();
+        let Ok(x) = <&mut [&mut [f64]; P]>::try_from(x) else {
+            flags.fill(1);
+            return n;
+        };
         let (v_rest, r_m, i_e, v_th, v_reset) =
             (self.v_rest, self.r_m, self.i_e, self.v_th, self.v_reset);
         let r = &mut r[..n];
         let flags = &mut flags[..n];
         let i_ext = if EXT { &i_ext[..n] } else { &i_ext[..0] };
         let kk: [f64; P] = std::array::from_fn(|p| k[p]);
-        let xs: [&[f64]; P] = std::array::from_fn(|p| &x[p][..n]);
+        let dd: [f64; P] = std::array::from_fn(|p| d[p]);
+        let ws: [&[f64]; P] = std::array::from_fn(|p| &w[p][..n]);
+        let xs: [&mut [f64]; P] = x.each_mut().map(|s| &mut s[..n]);
         let mut count = 0usize;
         for i in 0..n {
             let v_inf = if EXT {
@@ -459,8 +456,9 @@ impl Lif {
             };
             let v0 = v[i];
             let mut a = v_inf + (v0 - v_inf) * pm;
+            let x0: [f64; P] = std::array::from_fn(|p| xs[p][i]);
             for p in 0..P {
-                a += xs[p][i] * kk[p];
+                a += x0[p] * kk[p];
             }
             let ri = r[i];
             let free = ri <= 0.0;
@@ -474,10 +472,9 @@ impl Lif {
             } else {
                 v0
             };
-            // Stored only where it changes: a line of neurons none of which
-            // is refractory is left clean (no write-back to memory).
-            if stay {
-                r[i] = ri - h;
+            r[i] = if stay { ri - h } else { ri };
+            for p in 0..P {
+                xs[p][i] = if general { x0[p] } else { x0[p] * dd[p] + ws[p][i] };
             }
             flags[i] = u8::from(general);
             count += usize::from(general);
