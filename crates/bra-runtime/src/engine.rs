@@ -21,7 +21,7 @@
 use crate::connect::{self, Csr, Layout};
 use crate::model::{NeuronModel, Port, PortKind, Spike};
 use crate::models;
-use crate::phase::{Parts, Plan, PopView, StepView};
+use crate::phase::{ChunkOut, Parts, Plan, PopView, StepView};
 use crate::rng::{Key, Stream};
 use crate::team::Team;
 use bra_compile::ir::{self, Effect, Network, Value};
@@ -235,10 +235,8 @@ pub struct Engine {
     spikes_now: Vec<Vec<Spike>>,
     /// Who updates and delivers what (rebuilt when the team changes).
     plan: Plan,
-    /// Per chunk of neurons (`plan.chunks`), its spikes of the step.
-    chunk_spikes: Vec<Vec<Spike>>,
-    /// Per chunk, the first non-finite value of the step.
-    chunk_faults: Vec<Option<(usize, usize, f64)>>,
+    /// Per chunk of neurons (`plan.chunks`), its spikes and fault of the step.
+    chunk_out: Vec<ChunkOut>,
     /// Neurons from which a run goes parallel.
     par_min: usize,
 }
@@ -640,8 +638,7 @@ impl Engine {
             step: 0,
             spikes_now: vec![Vec::new(); n],
             plan: Plan::default(),
-            chunk_spikes: Vec::new(),
-            chunk_faults: Vec::new(),
+            chunk_out: Vec::new(),
             par_min: PAR_MIN_NEURONS,
         })
     }
@@ -846,8 +843,7 @@ impl Engine {
             self.plan = Plan::new(&sizes, members);
         }
         let chunks = self.plan.chunks.len();
-        self.chunk_spikes.resize_with(chunks, Vec::new);
-        self.chunk_faults.resize(chunks, None);
+        self.chunk_out.resize_with(chunks, ChunkOut::default);
         {
             let pops = self
                 .pops
@@ -881,8 +877,7 @@ impl Engine {
                 pops,
                 projs: &self.projs,
                 incoming: &self.incoming,
-                spikes: Parts::new(&mut self.chunk_spikes),
-                faults: Parts::new(&mut self.chunk_faults),
+                outs: Parts::new(&mut self.chunk_out),
                 step: n,
                 steps,
                 dt,
@@ -906,18 +901,13 @@ impl Engine {
             s.clear();
         }
         let mut fault = None;
-        for (ch, (spikes, f)) in self
-            .plan
-            .chunks
-            .iter()
-            .zip(self.chunk_spikes.iter().zip(&self.chunk_faults))
-        {
+        for (ch, out) in self.plan.chunks.iter().zip(&self.chunk_out) {
             if fault.is_none()
-                && let Some((vi, neuron, value)) = *f
+                && let Some((vi, neuron, value)) = out.fault
             {
                 fault = Some((ch.pop, vi, neuron, value));
             }
-            self.spikes_now[ch.pop].extend(spikes.iter().map(|s| Spike {
+            self.spikes_now[ch.pop].extend(out.spikes.iter().map(|s| Spike {
                 neuron: s.neuron + ch.first as u32,
                 offset: s.offset,
             }));

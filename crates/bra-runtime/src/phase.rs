@@ -61,6 +61,19 @@ impl<'a, T> Parts<'a, T> {
     }
 }
 
+/// What the update of a chunk leaves for the rest of the step. Each on
+/// cache lines of its own: the members write their chunks' outputs side by
+/// side, and a line shared by two of them would travel between their cores
+/// at every write.
+#[derive(Clone, Debug, Default)]
+#[repr(align(128))]
+pub(crate) struct ChunkOut {
+    /// Its spikes (chunk-local neuron indices), in neuron order.
+    pub spikes: Vec<Spike>,
+    /// The first non-finite value found: (variable, neuron, value).
+    pub fault: Option<(usize, usize, f64)>,
+}
+
 /// One chunk of a population.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Chunk {
@@ -143,10 +156,8 @@ pub(crate) struct StepView<'a> {
     pub pops: Vec<PopView<'a>>,
     pub projs: &'a [Projection],
     pub incoming: &'a [Vec<usize>],
-    /// Per chunk: its spikes (chunk-local neuron indices).
-    pub spikes: Parts<'a, Vec<Spike>>,
-    /// Per chunk: the first non-finite value found (variable, neuron, value).
-    pub faults: Parts<'a, Option<(usize, usize, f64)>>,
+    /// Per chunk, what its update left.
+    pub outs: Parts<'a, ChunkOut>,
     pub step: u64,
     pub steps: u64,
     pub dt: f64,
@@ -170,7 +181,7 @@ impl StepView<'_> {
             // SAFETY: chunk `ci` belongs to this member alone, and in this
             // phase nobody else touches its neurons, its part of the slot,
             // its spikes or its fault.
-            let (mut vars, mut inputs, spikes, fault) = unsafe {
+            let (mut vars, mut inputs, out) = unsafe {
                 (
                     p.vars
                         .iter()
@@ -180,10 +191,10 @@ impl StepView<'_> {
                         .iter()
                         .map(|r| r.part(at.clone()))
                         .collect::<Vec<_>>(),
-                    &mut self.spikes.part(ci..ci + 1)[0],
-                    &mut self.faults.part(ci..ci + 1)[0],
+                    &mut self.outs.part(ci..ci + 1)[0],
                 )
             };
+            let ChunkOut { spikes, fault } = out;
             spikes.clear();
             *fault = None;
             {
@@ -229,10 +240,47 @@ impl StepView<'_> {
         }
     }
 
+    /// Ask the memory system for every row `member` will walk in this
+    /// delivery, all at once (their offsets, then their targets), so that
+    /// the cache misses overlap instead of coming one after another.
+    fn prefetch_rows(&self, member: usize, outs: &[ChunkOut]) {
+        for pass in 0..2 {
+            for &(pop, _, _) in &self.plan.ranges[member] {
+                for &k in &self.incoming[pop] {
+                    let pr = &self.projs[k];
+                    let csr = &pr.csr;
+                    if self.pops[pr.pre].output.is_some() {
+                        continue;
+                    }
+                    for ci in self.plan.pop_chunks[pr.pre].clone() {
+                        let first = self.plan.chunks[ci].first;
+                        for sp in &outs[ci].spikes {
+                            let i = first + sp.neuron as usize;
+                            if i + 1 >= csr.offsets.len() {
+                                continue;
+                            }
+                            if pass == 0 {
+                                hint(&csr.offsets[i]);
+                            } else if let Some(t) = csr.targets.get(csr.row(i)) {
+                                for line in t.chunks(16) {
+                                    hint(line.as_ptr());
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Deliver every spike (and rate-coded output) of the step into
     /// `member`'s ranges of the ring buffers.
     pub(crate) fn deliver(&self, member: usize) {
         let (n, slots) = (self.step as usize, self.slots);
+        // SAFETY: nobody writes the chunks' outputs during delivery.
+        let outs = unsafe { self.outs.read(0..self.plan.chunks.len()) };
+        prefetch_outs(outs);
+        self.prefetch_rows(member, outs);
         for &(pop, lo, hi) in &self.plan.ranges[member] {
             let p = &self.pops[pop];
             let whole = lo == 0 && hi == p.size;
@@ -276,9 +324,7 @@ impl StepView<'_> {
                 }
                 for ci in self.plan.pop_chunks[pr.pre].clone() {
                     let first = self.plan.chunks[ci].first;
-                    // SAFETY: nobody writes spikes during delivery.
-                    let spikes = unsafe { &self.spikes.read(ci..ci + 1)[0] };
-                    prefetch_rows(csr, first, spikes);
+                    let spikes = &outs[ci].spikes;
                     for sp in spikes {
                         let row = part(csr.row(first + sp.neuron as usize));
                         deliver_row(csr, row, pr.delay, n, lo32, &mut ring);
@@ -324,34 +370,31 @@ fn deliver_row(
     }
 }
 
-/// Ask the memory system for the rows of a chunk's spikes all at once (their
-/// offsets, then their targets), so that the cache misses of a delivery
-/// overlap instead of coming one after another.
-fn prefetch_rows(csr: &Csr, first: usize, spikes: &[Spike]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_MM_HINT_T0, _mm_prefetch};
-        for sp in spikes {
-            if let Some(o) = csr.offsets.get(first + sp.neuron as usize) {
-                // SAFETY: a prefetch is a hint with no effect on memory, and
-                // SSE is part of every x86-64 processor.
-                unsafe { _mm_prefetch::<_MM_HINT_T0>((o as *const u32).cast()) };
-            }
-        }
-        for sp in spikes {
-            let i = first + sp.neuron as usize;
-            if i + 1 < csr.offsets.len()
-                && let Some(t) = csr.targets.get(csr.row(i))
-            {
-                for line in t.chunks(16) {
-                    // SAFETY: as above.
-                    unsafe { _mm_prefetch::<_MM_HINT_T0>(line.as_ptr().cast()) };
-                }
-            }
+/// Ask the memory system for every chunk's spikes at once (most were
+/// written by other cores): the chunks' outputs, then their spikes.
+fn prefetch_outs(outs: &[ChunkOut]) {
+    for o in outs {
+        hint(o);
+    }
+    for o in outs {
+        for line in o.spikes.chunks(4) {
+            hint(line.as_ptr());
         }
     }
+}
+
+/// Tell the memory system that `p` will be read soon (nothing else
+/// happens: a prefetch has no effect on memory).
+#[inline(always)]
+fn hint<T>(p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint that never faults, and SSE is part of
+    // every x86-64 processor.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(p.cast())
+    };
     #[cfg(not(target_arch = "x86_64"))]
-    let _ = (csr, first, spikes);
+    let _ = p;
 }
 
 #[cfg(test)]

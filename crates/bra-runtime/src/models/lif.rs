@@ -243,16 +243,36 @@ impl NeuronModel for Lif {
                 let x = traces;
                 let ext = !io.i_ext.is_empty();
                 match (x.len(), ext) {
-                    (0, false) => self.free_pass::<0, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (0, true) => self.free_pass::<0, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (1, false) => self.free_pass::<1, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (1, true) => self.free_pass::<1, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (2, false) => self.free_pass::<2, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (2, true) => self.free_pass::<2, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (3, false) => self.free_pass::<3, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (3, true) => self.free_pass::<3, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (4, false) => self.free_pass::<4, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
-                    (4, true) => self.free_pass::<4, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags),
+                    (0, false) => {
+                        self.free_pass::<0, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (0, true) => {
+                        self.free_pass::<0, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (1, false) => {
+                        self.free_pass::<1, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (1, true) => {
+                        self.free_pass::<1, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (2, false) => {
+                        self.free_pass::<2, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (2, true) => {
+                        self.free_pass::<2, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (3, false) => {
+                        self.free_pass::<3, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (3, true) => {
+                        self.free_pass::<3, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (4, false) => {
+                        self.free_pass::<4, false>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
+                    (4, true) => {
+                        self.free_pass::<4, true>(h, pm, k, d, v, r, x, w, io.i_ext, flags)
+                    }
                     _ => {
                         flags.fill(1);
                         n
@@ -474,7 +494,11 @@ impl Lif {
             };
             r[i] = if stay { ri - h } else { ri };
             for p in 0..P {
-                xs[p][i] = if general { x0[p] } else { x0[p] * dd[p] + ws[p][i] };
+                xs[p][i] = if general {
+                    x0[p]
+                } else {
+                    x0[p] * dd[p] + ws[p][i]
+                };
             }
             flags[i] = u8::from(general);
             count += usize::from(general);
