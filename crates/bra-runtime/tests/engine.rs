@@ -63,9 +63,10 @@ fn cuba_is_bit_identical_with_1_2_and_8_threads() {
 
 #[test]
 fn the_parallel_paths_give_bit_identical_spikes() {
-    // With the thresholds at zero every step splits the update (chunks of
-    // `CHUNK`) and the delivery (ranges of `CHUNK` targets in a population of
-    // two chunks or more) across threads: the spikes must not change.
+    // With the threshold at zero every step runs on a team: each member
+    // updates its share of the chunks (of `CHUNK` neurons) and delivers into
+    // the same share, which here cuts a population's rows between members.
+    // The spikes must not change, with more members than cores too.
     let mut net = spec("specs/cuba.bra");
     for p in &mut net.populations {
         p.size *= 4;
@@ -100,6 +101,62 @@ fn the_parallel_paths_give_bit_identical_spikes() {
     };
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(bits(&a), bits(&c));
+}
+
+#[test]
+fn every_spec_runs_the_same_on_one_and_on_three_threads() {
+    // Rate units, state-space units, plasticity, drawn delays, Poisson and
+    // current inputs, recorded state: every spec of the repository, in
+    // parallel from the first neuron on, gives the same bits as one thread.
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../specs");
+    let mut specs: Vec<_> = std::fs::read_dir(&dir)
+        .expect("specs/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "bra"))
+        .collect();
+    specs.sort();
+    assert!(specs.len() >= 10, "{specs:?}");
+    type Run = (Vec<(u64, u32)>, Vec<u64>, Outcome);
+    for path in specs {
+        let name = path.display().to_string();
+        let mut net = spec(&format!(
+            "specs/{}",
+            path.file_name()
+                .and_then(|f| f.to_str())
+                .unwrap_or_default()
+        ));
+        net.run.duration = net.run.duration.min(0.02);
+        let run = |threads: usize| -> Run {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .expect("pool");
+            pool.install(|| {
+                let mut e = Engine::build(&net, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
+                e.set_parallel_threshold(0);
+                let out = e.run(None, 0, &mut |_| {});
+                let spikes = e
+                    .spikes
+                    .iter()
+                    .flatten()
+                    .flatten()
+                    .map(|(t, i)| (t.to_bits(), *i))
+                    .collect();
+                // What was recorded, then the final state of every neuron.
+                let state = e
+                    .state
+                    .iter()
+                    .flat_map(|r| r.data.iter())
+                    .chain(e.pops.iter().flat_map(|p| p.vars.iter().flatten()))
+                    .map(|x| x.to_bits())
+                    .collect();
+                (spikes, state, out)
+            })
+        };
+        let (a, b) = (run(1), run(3));
+        assert_eq!(a.2, Outcome::Completed, "{name}");
+        assert!(a == b, "{name}: one and three threads differ");
+    }
 }
 
 #[test]
