@@ -97,6 +97,31 @@ pub trait NeuronModel: Send + Sync {
     fn init(&self, i: usize, rng: Key, out: &mut [f64]);
     /// Advance a chunk by one step. `vars[k]` is variable `k` of the chunk.
     fn step(&self, io: &StepIo, vars: &mut [&mut [f64]], spikes: &mut Vec<Spike>);
+    /// Advance a chunk by one step like [`step`](Self::step), its synaptic
+    /// input given as `input` (writable; `io.port_input` is not read), and
+    /// leave every entry of `input` at 0.0: the engine's ring-buffer slot is
+    /// then ready for the next events. The default runs `step` and clears;
+    /// a model may clear each entry as it reads it, which saves a pass over
+    /// the slot.
+    fn step_and_clear(
+        &self,
+        io: &StepIo,
+        input: &mut [&mut [f64]],
+        vars: &mut [&mut [f64]],
+        spikes: &mut Vec<Spike>,
+    ) {
+        {
+            let port_input: Vec<&[f64]> = input.iter().map(|x| &**x).collect();
+            let io = StepIo {
+                port_input: &port_input,
+                ..*io
+            };
+            self.step(&io, vars, spikes);
+        }
+        for x in input.iter_mut() {
+            x.fill(0.0);
+        }
+    }
 }
 
 /// Number of trace variables a set of ports needs: none for a delta port,

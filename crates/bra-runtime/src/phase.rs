@@ -197,24 +197,19 @@ impl StepView<'_> {
             let ChunkOut { spikes, fault } = out;
             spikes.clear();
             *fault = None;
-            {
-                let input: Vec<&[f64]> = inputs.iter().map(|x| &**x).collect();
-                let io = StepIo {
-                    t,
-                    dt,
-                    step: n,
-                    first: ch.first,
-                    ports: p.ports,
-                    port_input: &input,
-                    i_ext: p.i_ext.get(own.clone()).unwrap_or(&[]),
-                    rng: p.key,
-                };
-                p.model.step(&io, &mut vars, spikes);
-            }
-            // Clear the slot just consumed, while it is in this core's cache.
-            for x in inputs.iter_mut() {
-                x.fill(0.0);
-            }
+            let io = StepIo {
+                t,
+                dt,
+                step: n,
+                first: ch.first,
+                ports: p.ports,
+                port_input: &[],
+                i_ext: p.i_ext.get(own.clone()).unwrap_or(&[]),
+                rng: p.key,
+            };
+            // The update also clears the slot it consumed, while it is in
+            // this core's cache.
+            p.model.step_and_clear(&io, &mut inputs, &mut vars, spikes);
             // Look for a NaN or infinity with a cheap scan; only then find the
             // culprit. Every step the first variable (the membrane potential,
             // into which every other state variable feeds within a step); all

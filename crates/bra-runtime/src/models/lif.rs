@@ -191,9 +191,21 @@ impl NeuronModel for Lif {
         };
     }
 
+    fn step(&self, io: &StepIo, vars: &mut [&mut [f64]], spikes: &mut Vec<Spike>) {
+        let mut copy: Vec<Vec<f64>> = io.port_input.iter().map(|x| x.to_vec()).collect();
+        let mut input: Vec<&mut [f64]> = copy.iter_mut().map(|x| &mut x[..]).collect();
+        self.step_and_clear(io, &mut input, vars, spikes);
+    }
+
     // Each neuron reads and writes the same index of every variable.
     #[allow(clippy::needless_range_loop)]
-    fn step(&self, io: &StepIo, vars: &mut [&mut [f64]], spikes: &mut Vec<Spike>) {
+    fn step_and_clear(
+        &self,
+        io: &StepIo,
+        input: &mut [&mut [f64]],
+        vars: &mut [&mut [f64]],
+        spikes: &mut Vec<Spike>,
+    ) {
         let h = io.dt;
         let fresh;
         let prop = match self.props.get() {
@@ -221,13 +233,13 @@ impl NeuronModel for Lif {
             .ports
             .iter()
             .all(|q| matches!(q.kind, PortKind::Exponential { .. }));
-        let inputs_ok = io.port_input.len() == self.ports.len()
-            && io.port_input.iter().all(|w| w.len() == n)
+        let inputs_ok = input.len() == self.ports.len()
+            && input.iter().all(|w| w.len() == n)
             && (io.i_ext.is_empty() || io.i_ext.len() == n)
             && vars.len() == 2 + self.ports.len()
             && vars.iter().all(|x| x.len() == n);
         if all_exp && inputs_ok {
-            let (k, d, w) = (&prop.k[..], &prop.d[..], io.port_input);
+            let (k, d, w) = (&prop.k[..], &prop.d[..], &mut *input);
             let mut stack_flags = [0u8; crate::engine::CHUNK];
             let mut heap_flags = Vec::new();
             let flags: &mut [u8] = if n <= stack_flags.len() {
@@ -401,12 +413,11 @@ impl NeuronModel for Lif {
             // Port traces: decay over the step, then add the events arriving now.
             for (p, q) in self.ports.iter().enumerate() {
                 let k = self.slot[p];
-                let w = io
-                    .port_input
-                    .get(p)
-                    .and_then(|x| x.get(i))
-                    .copied()
-                    .unwrap_or(0.0);
+                // Read and cleared.
+                let w = input
+                    .get_mut(p)
+                    .and_then(|x| x.get_mut(i))
+                    .map_or(0.0, std::mem::take);
                 match q.kind {
                     PortKind::Delta => {
                         if refr <= 0.0 {
@@ -427,6 +438,12 @@ impl NeuronModel for Lif {
                 vars[k][i] = *slot;
             }
         }
+        if !inputs_ok {
+            // Entries no neuron read (input of an unexpected shape).
+            for x in input.iter_mut() {
+                x.fill(0.0);
+            }
+        }
     }
 }
 
@@ -434,9 +451,9 @@ impl Lif {
     /// The vectorised pass of the fast path over `P` exponential ports
     /// (`EXT`: with an external current). Advances free neurons that stay
     /// below threshold and neurons refractory for the whole step, with their
-    /// traces (decay by `d`, then the step's events `w`); sets `flags[i]`
-    /// (and leaves the neuron untouched) for the others. Returns how many
-    /// were flagged. The arithmetic is the general path's, term by term, so
+    /// traces (decay by `d`, then the step's events `w`, which it clears);
+    /// sets `flags[i]` (and leaves the neuron and its events untouched) for
+    /// the others. Returns how many were flagged. The arithmetic is the general path's, term by term, so
     /// both give the same bits.
     #[allow(clippy::too_many_arguments)]
     #[inline(never)]
@@ -449,12 +466,15 @@ impl Lif {
         v: &mut [f64],
         r: &mut [f64],
         x: &mut [&mut [f64]],
-        w: &[&[f64]],
+        w: &mut [&mut [f64]],
         i_ext: &[f64],
         flags: &mut [u8],
     ) -> usize {
         let n = v.len();
-        let Ok(x) = <&mut [&mut [f64]; P]>::try_from(x) else {
+        let (Ok(x), Ok(w)) = (
+            <&mut [&mut [f64]; P]>::try_from(x),
+            <&mut [&mut [f64]; P]>::try_from(w),
+        ) else {
             flags.fill(1);
             return n;
         };
@@ -465,7 +485,7 @@ impl Lif {
         let i_ext = if EXT { &i_ext[..n] } else { &i_ext[..0] };
         let kk: [f64; P] = std::array::from_fn(|p| k[p]);
         let dd: [f64; P] = std::array::from_fn(|p| d[p]);
-        let ws: [&[f64]; P] = std::array::from_fn(|p| &w[p][..n]);
+        let ws: [&mut [f64]; P] = w.each_mut().map(|s| &mut s[..n]);
         let xs: [&mut [f64]; P] = x.each_mut().map(|s| &mut s[..n]);
         let mut count = 0usize;
         for i in 0..n {
@@ -494,11 +514,9 @@ impl Lif {
             };
             r[i] = if stay { ri - h } else { ri };
             for p in 0..P {
-                xs[p][i] = if general {
-                    x0[p]
-                } else {
-                    x0[p] * dd[p] + ws[p][i]
-                };
+                let wi = ws[p][i];
+                xs[p][i] = if general { x0[p] } else { x0[p] * dd[p] + wi };
+                ws[p][i] = if general { wi } else { 0.0 };
             }
             flags[i] = u8::from(general);
             count += usize::from(general);
