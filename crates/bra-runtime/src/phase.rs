@@ -98,33 +98,45 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
+    /// Share populations of the given sizes among `members`: member `m`
+    /// gets the neurons `[N·m/M, N·(m+1)/M)` of the network (populations in
+    /// order, bounds rounded to [`ALIGN`]), cut into chunks of at most
+    /// [`CHUNK`] neurons.
     pub(crate) fn new(sizes: &[usize], members: usize) -> Plan {
         let members = members.max(1);
+        let total: usize = sizes.iter().sum();
+        let bound = |m: usize| -> usize {
+            let b = (total as u128 * m as u128 / members as u128) as usize;
+            if m == members {
+                total
+            } else {
+                b.next_multiple_of(ALIGN).min(total)
+            }
+        };
         let mut chunks = Vec::new();
         let mut pop_chunks = Vec::new();
+        let mut ranges = vec![Vec::new(); members];
+        let mut base = 0; // index in the network of the population's first neuron
         for (pop, &size) in sizes.iter().enumerate() {
             let start = chunks.len();
-            for first in (0..size).step_by(CHUNK) {
-                chunks.push(Chunk {
-                    pop,
-                    first,
-                    len: CHUNK.min(size - first),
-                    member: 0,
-                });
+            for (member, mine) in ranges.iter_mut().enumerate() {
+                let lo = bound(member).clamp(base, base + size) - base;
+                let hi = bound(member + 1).clamp(base, base + size) - base;
+                if lo >= hi {
+                    continue;
+                }
+                mine.push((pop, lo, hi));
+                for first in (lo..hi).step_by(CHUNK) {
+                    chunks.push(Chunk {
+                        pop,
+                        first,
+                        len: CHUNK.min(hi - first),
+                        member,
+                    });
+                }
             }
             pop_chunks.push(start..chunks.len());
-        }
-        let lens: Vec<usize> = chunks.iter().map(|c| c.len).collect();
-        for (c, m) in chunks.iter_mut().zip(crate::team::owners(&lens, members)) {
-            c.member = m;
-        }
-        let mut ranges = vec![Vec::new(); members];
-        for c in &chunks {
-            let mine: &mut Vec<(usize, usize, usize)> = &mut ranges[c.member];
-            match mine.last_mut() {
-                Some(r) if r.0 == c.pop && r.2 == c.first => r.2 = c.first + c.len,
-                _ => mine.push((c.pop, c.first, c.first + c.len)),
-            }
+            base += size;
         }
         Plan {
             members,
@@ -134,6 +146,11 @@ impl Plan {
         }
     }
 }
+
+/// Members' shares start at multiples of this many neurons: 128 bytes of a
+/// state variable, so that no cache line (nor the pair the hardware
+/// prefetches together) is written by two members.
+const ALIGN: usize = 16;
 
 /// A population as the phases see it.
 pub(crate) struct PopView<'a> {
@@ -397,30 +414,45 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_plan_shares_chunks_into_contiguous_ranges() {
-        let plan = Plan::new(&[3 * CHUNK + 5, 10, 0, CHUNK], 2);
-        assert_eq!(plan.chunks.len(), 4 + 1 + 1);
-        assert_eq!(plan.pop_chunks, vec![0..4, 4..5, 5..5, 5..6]);
-        // Every neuron of every population is in exactly one member's range.
+    fn a_plan_shares_the_neurons_evenly_into_contiguous_ranges() {
         let sizes = [3 * CHUNK + 5, 10, 0, CHUNK];
-        for (pop, &size) in sizes.iter().enumerate() {
-            let mut covered: Vec<(usize, usize)> = plan
+        let total: usize = sizes.iter().sum();
+        for members in [1, 2, 3, 8] {
+            let plan = Plan::new(&sizes, members);
+            // Every neuron of every population is in exactly one member's
+            // range, and in exactly one chunk of that member.
+            for (pop, &size) in sizes.iter().enumerate() {
+                let mut covered: Vec<(usize, usize, usize)> = plan
+                    .ranges
+                    .iter()
+                    .enumerate()
+                    .flat_map(|(m, r)| r.iter().filter(|r| r.0 == pop).map(move |r| (r.1, r.2, m)))
+                    .collect();
+                covered.sort_unstable();
+                let mut at = 0;
+                for (lo, hi, m) in covered {
+                    assert_eq!(lo, at);
+                    let cut: Vec<_> = plan.chunks[plan.pop_chunks[pop].clone()]
+                        .iter()
+                        .filter(|c| c.member == m)
+                        .collect();
+                    assert_eq!(cut.first().map(|c| c.first), Some(lo));
+                    assert_eq!(cut.iter().map(|c| c.len).sum::<usize>(), hi - lo);
+                    assert!(cut.iter().all(|c| c.len <= CHUNK));
+                    at = hi;
+                }
+                assert_eq!(at, size);
+            }
+            // Shares differ by less than two alignment steps.
+            let share: Vec<usize> = plan
                 .ranges
                 .iter()
-                .flatten()
-                .filter(|r| r.0 == pop)
-                .map(|r| (r.1, r.2))
+                .map(|r| r.iter().map(|x| x.2 - x.1).sum())
                 .collect();
-            covered.sort_unstable();
-            let mut at = 0;
-            for (lo, hi) in covered {
-                assert_eq!(lo, at);
-                at = hi;
-            }
-            assert_eq!(at, size);
+            let (lo, hi) = (share.iter().min(), share.iter().max());
+            assert!(hi.zip(lo).is_some_and(|(h, l)| h - l < 2 * ALIGN), "{share:?}");
+            assert_eq!(share.iter().sum::<usize>(), total);
         }
-        // Both members have work.
-        assert!(plan.ranges.iter().all(|r| !r.is_empty()));
         assert_eq!(Plan::new(&[10], 1).ranges, vec![vec![(0, 0, 10)]]);
     }
 }
