@@ -188,6 +188,9 @@ impl StepView<'_> {
         let (n, dt) = (self.step, self.dt);
         let t = n as f64 * dt;
         let slot = (n % self.slots as u64) as usize;
+        // Reused from chunk to chunk (no allocation per chunk).
+        let mut vars: Vec<&mut [f64]> = Vec::new();
+        let mut inputs: Vec<&mut [f64]> = Vec::new();
         for (ci, ch) in self.plan.chunks.iter().enumerate() {
             if ch.member != member {
                 continue;
@@ -198,18 +201,12 @@ impl StepView<'_> {
             // SAFETY: chunk `ci` belongs to this member alone, and in this
             // phase nobody else touches its neurons, its part of the slot,
             // its spikes or its fault.
-            let (mut vars, mut inputs, out) = unsafe {
-                (
-                    p.vars
-                        .iter()
-                        .map(|v| v.part(own.clone()))
-                        .collect::<Vec<_>>(),
-                    p.ring
-                        .iter()
-                        .map(|r| r.part(at.clone()))
-                        .collect::<Vec<_>>(),
-                    &mut self.outs.part(ci..ci + 1)[0],
-                )
+            vars.clear();
+            inputs.clear();
+            let out = unsafe {
+                vars.extend(p.vars.iter().map(|v| v.part(own.clone())));
+                inputs.extend(p.ring.iter().map(|r| r.part(at.clone())));
+                &mut self.outs.part(ci..ci + 1)[0]
             };
             let ChunkOut { spikes, fault } = out;
             spikes.clear();
@@ -450,7 +447,10 @@ mod tests {
                 .map(|r| r.iter().map(|x| x.2 - x.1).sum())
                 .collect();
             let (lo, hi) = (share.iter().min(), share.iter().max());
-            assert!(hi.zip(lo).is_some_and(|(h, l)| h - l < 2 * ALIGN), "{share:?}");
+            assert!(
+                hi.zip(lo).is_some_and(|(h, l)| h - l < 2 * ALIGN),
+                "{share:?}"
+            );
             assert_eq!(share.iter().sum::<usize>(), total);
         }
         assert_eq!(Plan::new(&[10], 1).ranges, vec![vec![(0, 0, 10)]]);

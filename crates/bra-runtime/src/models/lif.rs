@@ -221,14 +221,30 @@ impl NeuronModel for Lif {
         let (pm, full) = (prop.pm, &prop.full[..]);
         let n = vars[V].len();
         let nvars = vars.len();
-        let mut local: Vec<f64> = Vec::new();
+        // One neuron's state on the general path (on the stack when small).
+        let mut stack_local = [0.0f64; 16];
+        let mut heap_local = Vec::new();
+        let local: &mut [f64] = if nvars <= stack_local.len() {
+            &mut stack_local[..nvars]
+        } else {
+            heap_local.resize(nvars, 0.0);
+            &mut heap_local
+        };
         // Fast path: current-based exponential ports only (the common case).
         // One branch-free pass the compiler vectorises advances every neuron
         // that is free and stays below threshold, and every neuron that stays
         // refractory for the whole step, traces included; it flags the few
         // others (crossing threshold, or leaving the refractory period inside
         // the step), which take the general path below.
-        let mut slow: Vec<usize> = Vec::new();
+        let mut stack_flags = [0u8; crate::engine::CHUNK];
+        let mut heap_flags = Vec::new();
+        let flags: &mut [u8] = if n <= stack_flags.len() {
+            &mut stack_flags[..n]
+        } else {
+            heap_flags.resize(n, 0u8);
+            &mut heap_flags
+        };
+        let mut flagged = n;
         let all_exp = self
             .ports
             .iter()
@@ -240,15 +256,7 @@ impl NeuronModel for Lif {
             && vars.iter().all(|x| x.len() == n);
         if all_exp && inputs_ok {
             let (k, d, w) = (&prop.k[..], &prop.d[..], &mut *input);
-            let mut stack_flags = [0u8; crate::engine::CHUNK];
-            let mut heap_flags = Vec::new();
-            let flags: &mut [u8] = if n <= stack_flags.len() {
-                &mut stack_flags[..n]
-            } else {
-                heap_flags.resize(n, 0u8);
-                &mut heap_flags
-            };
-            let flagged = {
+            flagged = {
                 let (head, traces) = vars.split_at_mut(2);
                 let (vv, rr) = head.split_at_mut(1);
                 let (v, r) = (&mut *vv[0], &mut *rr[0]);
@@ -291,23 +299,21 @@ impl NeuronModel for Lif {
                     }
                 }
             };
-            if flagged > 0 {
-                slow.reserve(flagged);
-                // Only blocks that hold a flagged neuron are scanned (the OR
-                // of a block's flags is one vector reduction).
-                for (b, block) in flags.chunks(BLOCK).enumerate() {
-                    if block.iter().fold(0u8, |acc, &f| acc | f) != 0 {
-                        let lo = b * BLOCK;
-                        slow.extend((0..block.len()).filter(|&j| block[j] != 0).map(|j| lo + j));
-                    }
-                }
-            }
         } else {
-            slow.extend(0..n);
+            flags.fill(1);
         }
-        if !slow.is_empty() {
-            local.resize(nvars, 0.0);
-        }
+        // The flagged neurons: only blocks that hold one are scanned (the OR
+        // of a block's flags is one vector reduction).
+        let slow = flags
+            .chunks(BLOCK)
+            .enumerate()
+            .take(if flagged > 0 { usize::MAX } else { 0 })
+            .filter(|(_, block)| block.iter().fold(0u8, |acc, &f| acc | f) != 0)
+            .flat_map(|(b, block)| {
+                (0..block.len())
+                    .filter(move |&j| block[j] != 0)
+                    .map(move |j| b * BLOCK + j)
+            });
         for i in slow {
             for (k, slot) in local.iter_mut().enumerate() {
                 *slot = vars[k][i];
@@ -337,7 +343,7 @@ impl NeuronModel for Lif {
                         // Root of v(s) = v_th on the exact solution: Illinois
                         // (regula falsi with halving), bracketed, so it always
                         // converges, typically in under ten evaluations.
-                        let f = |s: f64| self.v_at(v, v_inf, &local, 0.0, s) - self.v_th;
+                        let f = |s: f64| self.v_at(v, v_inf, local, 0.0, s) - self.v_th;
                         let (mut lo, mut hi) = (0.0, h);
                         let (mut flo, mut fhi) = (v - self.v_th, vn - self.v_th);
                         let mut side = 0i8;
@@ -378,7 +384,7 @@ impl NeuronModel for Lif {
             } else if refr < h {
                 // Leaves the refractory period inside this step, at `refr`.
                 let free = h - refr;
-                let vn = self.v_at(self.v_reset, v_inf, &local, refr, free);
+                let vn = self.v_at(self.v_reset, v_inf, local, refr, free);
                 refr = 0.0;
                 if vn >= self.v_th {
                     spiked = Some(h); // crosses at the very end: report at the step's end
@@ -400,7 +406,7 @@ impl NeuronModel for Lif {
                     v = self.v_at(
                         self.v_reset,
                         v_inf,
-                        &local,
+                        local,
                         s + self.t_ref,
                         rest - self.t_ref,
                     );
