@@ -168,19 +168,32 @@ pub fn pairs(
                 return Err("fixed_indegree: no possible senders".into());
             }
             check(k.saturating_mul(nq))?;
-            let mut chosen = Vec::with_capacity(k);
+            // Draw every target's senders, then give each row its exact
+            // length before filling it (no regrowing of 10^5 rows).
+            let mut senders: Vec<u32> = Vec::with_capacity(k * nq);
             for j in 0..nq {
                 let mut rng = Seq::new(key, j as u64);
-                chosen.clear();
-                while chosen.len() < k {
+                let start = senders.len();
+                while senders.len() - start < k {
                     let i = rng.below(np as u64) as usize;
-                    if (!autapses && i == j) || (!multapses && chosen.contains(&i)) {
+                    if (!autapses && i == j)
+                        || (!multapses && senders[start..].contains(&(i as u32)))
+                    {
                         continue;
                     }
-                    chosen.push(i);
+                    senders.push(i as u32);
                 }
-                for &i in &chosen {
-                    rows[i].push(j as u32);
+            }
+            let mut count = vec![0usize; np];
+            for &i in &senders {
+                count[i as usize] += 1;
+            }
+            for (row, &c) in rows.iter_mut().zip(&count) {
+                row.reserve_exact(c);
+            }
+            for (j, chosen) in senders.chunks(k.max(1)).enumerate() {
+                for &i in chosen {
+                    rows[i as usize].push(j as u32);
                 }
             }
         }

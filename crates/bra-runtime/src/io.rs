@@ -122,26 +122,28 @@ pub fn write_outputs(
 ) -> Result<Summary, String> {
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let simulated = engine.steps_done() as f64 * engine.dt;
-    let mut files = Vec::new();
-    let mut pops = Vec::new();
-    for (p, rec) in engine.spikes.iter().enumerate() {
-        let Some(rec) = rec else { continue };
-        let pop = &engine.pops[p];
-        let base = safe(&pop.name);
-        let t_path = PathBuf::from("spikes").join(format!("{base}.times.npy"));
-        let i_path = PathBuf::from("spikes").join(format!("{base}.ids.npy"));
-        npy1(
-            &dir.join(&t_path),
-            rec.iter().map(|s| s.0).collect::<Vec<f64>>(),
-        )?;
-        npy1(
-            &dir.join(&i_path),
-            rec.iter().map(|s| s.1).collect::<Vec<u32>>(),
-        )?;
-        files.push(t_path.display().to_string());
-        files.push(i_path.display().to_string());
-        pops.push(stats::population(&pop.name, pop.size, rec, simulated));
-    }
+    // The statistics are computed on another thread while the files are written.
+    let (pops, written) = std::thread::scope(|scope| {
+        let stats = scope.spawn(|| {
+            engine
+                .spikes
+                .iter()
+                .enumerate()
+                .filter_map(|(p, rec)| {
+                    let pop = &engine.pops[p];
+                    rec.as_ref()
+                        .map(|rec| stats::population(&pop.name, pop.size, rec, simulated))
+                })
+                .collect::<Vec<PopStats>>()
+        });
+        let written = write_spikes(engine, dir);
+        // A panic in the statistics is a bug: raise it here.
+        let pops = stats
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (pops, written)
+    });
+    let mut files = written?;
     let steps = engine.steps_done() as usize;
     for r in &engine.state {
         let pop = &engine.pops[r.pop];
@@ -200,6 +202,29 @@ pub fn write_outputs(
     let json = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
     write_atomic(&dir.join("summary.json"), |f| f.write_all(json.as_bytes()))?;
     Ok(summary)
+}
+
+/// Write every recorded population's spikes (`spikes/<pop>.times.npy`,
+/// `.ids.npy`); returns the files written.
+fn write_spikes(engine: &Engine, dir: &Path) -> Result<Vec<String>, String> {
+    let mut files = Vec::new();
+    for (p, rec) in engine.spikes.iter().enumerate() {
+        let Some(rec) = rec else { continue };
+        let base = safe(&engine.pops[p].name);
+        let t_path = PathBuf::from("spikes").join(format!("{base}.times.npy"));
+        let i_path = PathBuf::from("spikes").join(format!("{base}.ids.npy"));
+        npy1(
+            &dir.join(&t_path),
+            rec.iter().map(|s| s.0).collect::<Vec<f64>>(),
+        )?;
+        npy1(
+            &dir.join(&i_path),
+            rec.iter().map(|s| s.1).collect::<Vec<u32>>(),
+        )?;
+        files.push(t_path.display().to_string());
+        files.push(i_path.display().to_string());
+    }
+    Ok(files)
 }
 
 /// One population's rows in the raster: (population, its spikes, neuron
