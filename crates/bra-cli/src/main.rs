@@ -130,7 +130,7 @@ enum Command {
         /// Seed, overriding the spec.
         #[arg(long)]
         seed: Option<u64>,
-        /// Worker threads (0 = one per core).
+        /// Worker threads (0 = one per core; a run uses at most one per core).
         #[arg(long, default_value_t = 0)]
         threads: usize,
         /// Also write raster.png and raster.svg.
