@@ -27,7 +27,8 @@ use crate::team::Team;
 use bra_compile::ir::{self, Effect, Network, Value};
 use rayon::prelude::*;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
 
 /// Neurons per parallel task: fixed, so that results never depend on it.
 pub const CHUNK: usize = 4096;
@@ -37,6 +38,9 @@ pub const CHUNK: usize = 4096;
 /// between cores, about a microsecond) cost more than they save. Results
 /// never depend on it (every sum is formed in the same order either way).
 pub const PAR_MIN_NEURONS: usize = 2 * CHUNK;
+
+/// Steps between two rebalancings of the team members' shares.
+pub const REBALANCE_STEPS: u64 = 256;
 
 /// Largest total size of the spike ring buffers the engine allocates.
 pub const MAX_RING_BYTES: u128 = 8 << 30;
@@ -239,6 +243,8 @@ pub struct Engine {
     chunk_out: Vec<ChunkOut>,
     /// Neurons from which a run goes parallel.
     par_min: usize,
+    /// Per team member, its busy time (ns) since the shares were last balanced.
+    busy: Vec<AtomicU64>,
 }
 
 /// How a run ended.
@@ -640,6 +646,7 @@ impl Engine {
             plan: Plan::default(),
             chunk_out: Vec::new(),
             par_min: PAR_MIN_NEURONS,
+            busy: Vec::new(),
         })
     }
 
@@ -841,6 +848,21 @@ impl Engine {
         if self.plan.members != members {
             let sizes: Vec<usize> = self.pops.iter().map(|p| p.size).collect();
             self.plan = Plan::new(&sizes, members);
+            self.busy = (0..members).map(|_| AtomicU64::new(0)).collect();
+        } else if members > 1 && n.is_multiple_of(REBALANCE_STEPS) && n > 0 {
+            // Equal shares of neurons need not take equal time (models
+            // differ in cost, a share may span more populations and so walk
+            // more rows): move the bounds towards equal busy times. Only
+            // speed depends on the shares.
+            let busy: Vec<f64> = self
+                .busy
+                .iter()
+                .map(|b| b.swap(0, Ordering::Relaxed) as f64)
+                .collect();
+            let sizes: Vec<usize> = self.pops.iter().map(|p| p.size).collect();
+            if let Some(bounds) = self.plan.rebalanced(&sizes, &busy) {
+                self.plan = Plan::with_bounds(&sizes, &bounds);
+            }
         }
         let chunks = self.plan.chunks.len();
         self.chunk_out.resize_with(chunks, ChunkOut::default);
@@ -883,11 +905,19 @@ impl Engine {
                 dt,
                 slots: self.slots,
             };
+            let busy = &self.busy;
             match team {
                 Some(team) => team.run_members(|m, barrier| {
+                    let start = Instant::now();
                     view.update(m);
+                    let mut took = start.elapsed();
                     if barrier.wait() {
+                        let start = Instant::now();
                         view.deliver(m);
+                        took += start.elapsed();
+                    }
+                    if let Some(b) = busy.get(m) {
+                        b.fetch_add(took.as_nanos() as u64, Ordering::Relaxed);
                     }
                 }),
                 None => {

@@ -98,19 +98,31 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Share populations of the given sizes among `members`: member `m`
-    /// gets the neurons `[N·m/M, N·(m+1)/M)` of the network (populations in
-    /// order, bounds rounded to [`ALIGN`]), cut into chunks of at most
-    /// [`CHUNK`] neurons.
+    /// Share populations of the given sizes evenly among `members`: member
+    /// `m` gets the neurons `[N·m/M, N·(m+1)/M)` of the network (populations
+    /// in order, bounds rounded to [`ALIGN`]).
     pub(crate) fn new(sizes: &[usize], members: usize) -> Plan {
         let members = members.max(1);
         let total: usize = sizes.iter().sum();
+        let bounds: Vec<usize> = (0..=members)
+            .map(|m| (total as u128 * m as u128 / members as u128) as usize)
+            .collect();
+        Plan::with_bounds(sizes, &bounds)
+    }
+
+    /// Member `m` gets the neurons `[bounds[m], bounds[m + 1])` of the
+    /// network (populations in order; inner bounds rounded to [`ALIGN`]),
+    /// cut into chunks of at most [`CHUNK`] neurons.
+    pub(crate) fn with_bounds(sizes: &[usize], bounds: &[usize]) -> Plan {
+        let members = bounds.len().saturating_sub(1).max(1);
+        let total: usize = sizes.iter().sum();
         let bound = |m: usize| -> usize {
-            let b = (total as u128 * m as u128 / members as u128) as usize;
-            if m == members {
+            if m == 0 {
+                0
+            } else if m >= members {
                 total
             } else {
-                b.next_multiple_of(ALIGN).min(total)
+                bounds[m].next_multiple_of(ALIGN).min(total)
             }
         };
         let mut chunks = Vec::new();
@@ -144,6 +156,61 @@ impl Plan {
             pop_chunks,
             ranges,
         }
+    }
+
+    /// The network index of each member's first neuron, and the total.
+    pub(crate) fn bounds(&self, sizes: &[usize]) -> Vec<usize> {
+        let mut base = vec![0; sizes.len() + 1];
+        for (k, s) in sizes.iter().enumerate() {
+            base[k + 1] = base[k] + s;
+        }
+        let mut b: Vec<usize> = self
+            .ranges
+            .iter()
+            .map(|r| r.first().map_or(usize::MAX, |&(pop, lo, _)| base[pop] + lo))
+            .collect();
+        // A member without neurons starts where the next one does.
+        let total = base[sizes.len()];
+        let mut next = total;
+        for x in b.iter_mut().rev() {
+            if *x == usize::MAX {
+                *x = next;
+            }
+            next = *x;
+        }
+        b.push(total);
+        b
+    }
+
+    /// Shares that would make every member take about as long, given how
+    /// long each took (`busy`, any unit) for its current share: each share
+    /// moves halfway towards being proportional to its member's speed.
+    /// `None` when the shares are balanced within 2 % already.
+    pub(crate) fn rebalanced(&self, sizes: &[usize], busy: &[f64]) -> Option<Vec<usize>> {
+        let bounds = self.bounds(sizes);
+        let share: Vec<f64> = bounds.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+        let total: f64 = share.iter().sum();
+        if busy.len() != share.len() || busy.iter().any(|&b| b <= 0.0) || total <= 0.0 {
+            return None;
+        }
+        let (lo, hi) = busy
+            .iter()
+            .fold((f64::MAX, 0.0f64), |(lo, hi), &b| (lo.min(b), hi.max(b)));
+        if hi <= 1.02 * lo {
+            return None;
+        }
+        let speed: Vec<f64> = share.iter().zip(busy).map(|(s, b)| s / b).collect();
+        let sum: f64 = speed.iter().sum();
+        let mut out = vec![0usize];
+        let mut acc = 0.0;
+        for (s, v) in share.iter().zip(&speed) {
+            acc += 0.5 * s + 0.5 * total * v / sum;
+            out.push((acc.round() as usize).min(total as usize));
+        }
+        if let Some(last) = out.last_mut() {
+            *last = total as usize;
+        }
+        (out != bounds).then_some(out)
     }
 }
 
@@ -454,5 +521,39 @@ mod tests {
             assert_eq!(share.iter().sum::<usize>(), total);
         }
         assert_eq!(Plan::new(&[10], 1).ranges, vec![vec![(0, 0, 10)]]);
+    }
+
+    #[test]
+    fn rebalancing_moves_neurons_from_the_slower_member() {
+        let sizes = [6000, 2000];
+        let plan = Plan::new(&sizes, 2);
+        assert_eq!(plan.bounds(&sizes), vec![0, 4000, 8000]);
+        // Balanced within 2 %: nothing moves.
+        assert_eq!(plan.rebalanced(&sizes, &[100.0, 101.0]), None);
+        // Member 0 took twice as long: its share shrinks, halfway towards
+        // the share that would equalise the times (8000/3 neurons).
+        let b = plan.rebalanced(&sizes, &[2.0, 1.0]).expect("moves");
+        assert_eq!((b[0], b[2]), (0, 8000));
+        let want = (4000.0 + 8000.0 / 3.0) / 2.0;
+        assert!((b[1] as f64 - want).abs() < 1.0, "{b:?}");
+        // The new plan still covers every neuron once, member 0 with fewer.
+        let next = Plan::with_bounds(&sizes, &b);
+        let nb = next.bounds(&sizes);
+        assert!(nb[1] < 4000 && nb[1].is_multiple_of(ALIGN), "{nb:?}");
+        let total: usize = next.chunks.iter().map(|c| c.len).sum();
+        assert_eq!(total, 8000);
+        // Repeated, the shares converge to equal times.
+        let mut plan = Plan::new(&sizes, 2);
+        for _ in 0..20 {
+            let bounds = plan.bounds(&sizes);
+            // Member 0's neurons cost twice as much as member 1's.
+            let busy = [2.0 * bounds[1] as f64, (bounds[2] - bounds[1]) as f64];
+            match plan.rebalanced(&sizes, &busy) {
+                Some(b) => plan = Plan::with_bounds(&sizes, &b),
+                None => break,
+            }
+        }
+        let b = plan.bounds(&sizes);
+        assert!((b[1] as f64 - 8000.0 / 3.0).abs() < 100.0, "{b:?}");
     }
 }
