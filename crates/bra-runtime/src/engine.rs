@@ -906,6 +906,15 @@ impl Engine {
                 slots: self.slots,
             };
             let busy = &self.busy;
+            // The step's spikes per population, gathered and recorded by
+            // member 0 after its delivery (the busy times count it, so the
+            // shares make room for it).
+            let collect = std::sync::Mutex::new((&mut self.spikes_now, &mut self.spikes));
+            let gather = || {
+                let mut guard = collect.lock().unwrap_or_else(|e| e.into_inner());
+                let (now, rec) = &mut *guard;
+                view.collect(t, now, rec);
+            };
             match team {
                 Some(team) => team.run_members(|m, barrier| {
                     let start = Instant::now();
@@ -914,6 +923,9 @@ impl Engine {
                     if barrier.wait() {
                         let start = Instant::now();
                         view.deliver(m);
+                        if m == 0 {
+                            gather();
+                        }
                         took += start.elapsed();
                     }
                     if let Some(b) = busy.get(m) {
@@ -923,25 +935,20 @@ impl Engine {
                 None => {
                     view.update(0);
                     view.deliver(0);
+                    gather();
                 }
             }
         }
-        // The step's spikes per population, in neuron order; the first fault.
-        for s in &mut self.spikes_now {
-            s.clear();
-        }
-        let mut fault = None;
-        for (ch, out) in self.plan.chunks.iter().zip(&self.chunk_out) {
-            if fault.is_none()
-                && let Some((vi, neuron, value)) = out.fault
-            {
-                fault = Some((ch.pop, vi, neuron, value));
-            }
-            self.spikes_now[ch.pop].extend(out.spikes.iter().map(|s| Spike {
-                neuron: s.neuron + ch.first as u32,
-                offset: s.offset,
-            }));
-        }
+        // The first fault of the step.
+        let fault = self
+            .plan
+            .chunks
+            .iter()
+            .zip(&self.chunk_out)
+            .find_map(|(ch, out)| {
+                out.fault
+                    .map(|(vi, neuron, value)| (ch.pop, vi, neuron, value))
+            });
         // Plasticity, after delivery (a spike is sent with the weight it had
         // when emitted).
         for pr in &mut self.projs {
@@ -955,12 +962,7 @@ impl Engine {
                 );
             }
         }
-        // 5. Record.
-        for (pi, rec) in self.spikes.iter_mut().enumerate() {
-            if let Some(rec) = rec {
-                rec.extend(self.spikes_now[pi].iter().map(|s| (t + s.offset, s.neuron)));
-            }
-        }
+        // 5. Record the state (the spikes are recorded already).
         for r in &mut self.state {
             r.data
                 .extend_from_slice(&self.pops[r.pop].vars[r.var][r.lo..r.hi]);

@@ -316,6 +316,36 @@ impl StepView<'_> {
         }
     }
 
+    /// Gather the step's spikes per population (neuron order) into
+    /// `spikes_now`, and append them to the populations' recorders (time
+    /// of the step `t` plus each spike's offset). Called by one member during
+    /// delivery, when no one writes the chunks' outputs.
+    pub(crate) fn collect(
+        &self,
+        t: f64,
+        spikes_now: &mut [Vec<Spike>],
+        recorders: &mut [Option<Vec<(f64, u32)>>],
+    ) {
+        // SAFETY: nobody writes the chunks' outputs during delivery.
+        let outs = unsafe { self.outs.read(0..self.plan.chunks.len()) };
+        for s in spikes_now.iter_mut() {
+            s.clear();
+        }
+        for (ch, out) in self.plan.chunks.iter().zip(outs) {
+            if let Some(now) = spikes_now.get_mut(ch.pop) {
+                now.extend(out.spikes.iter().map(|s| Spike {
+                    neuron: s.neuron + ch.first as u32,
+                    offset: s.offset,
+                }));
+            }
+        }
+        for (rec, now) in recorders.iter_mut().zip(spikes_now.iter()) {
+            if let Some(rec) = rec {
+                rec.extend(now.iter().map(|s| (t + s.offset, s.neuron)));
+            }
+        }
+    }
+
     /// Ask the memory system for every row `member` will walk in this
     /// delivery, all at once (their offsets, then their targets), so that
     /// the cache misses overlap instead of coming one after another.
