@@ -27,22 +27,34 @@ type Job = *const (dyn Fn(usize) + Sync);
 /// The panic payload of a member.
 type Payload = Box<dyn std::any::Any + Send>;
 
+/// A value alone on its cache lines: the counters members spin on must not
+/// share a line with counters others write.
+#[repr(align(128))]
+struct Line<T>(T);
+
+impl<T> std::ops::Deref for Line<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
 struct Shared {
     /// Members, the calling thread included.
     size: usize,
     /// Bumped once per region; a worker runs the job when it sees a new value.
-    epoch: AtomicU64,
+    epoch: Line<AtomicU64>,
     /// The region's job; written only while every worker waits for a new epoch.
     job: UnsafeCell<Option<Job>>,
     /// Workers done with the current region.
-    done: AtomicUsize,
+    done: Line<AtomicUsize>,
     /// Workers asleep (or about to sleep) on `wake`.
     sleepers: AtomicUsize,
     quit: AtomicBool,
     /// Members arrived at the current barrier.
-    arrived: AtomicUsize,
+    arrived: Line<AtomicUsize>,
     /// Barriers passed.
-    generation: AtomicU64,
+    generation: Line<AtomicU64>,
     /// A member panicked in the current region (barriers stop waiting).
     poisoned: AtomicBool,
     lock: Mutex<()>,
@@ -76,13 +88,13 @@ impl Team {
         let size = size.max(1);
         let shared = Arc::new(Shared {
             size,
-            epoch: AtomicU64::new(0),
+            epoch: Line(AtomicU64::new(0)),
             job: UnsafeCell::new(None),
-            done: AtomicUsize::new(0),
+            done: Line(AtomicUsize::new(0)),
             sleepers: AtomicUsize::new(0),
             quit: AtomicBool::new(false),
-            arrived: AtomicUsize::new(0),
-            generation: AtomicU64::new(0),
+            arrived: Line(AtomicUsize::new(0)),
+            generation: Line(AtomicU64::new(0)),
             poisoned: AtomicBool::new(false),
             lock: Mutex::new(()),
             wake: Condvar::new(),
