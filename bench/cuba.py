@@ -2,7 +2,9 @@
 
 Each run is a fresh process (Brian2 with a fresh project folder); each
 configuration runs --repeat times (default 3; once when a run takes over
-60 s) and the table shows the median. "time to result" is a process's wall time,
+60 s), the tools taking turns (bra, Brian2, NEST, bra, ...) so that a
+change in the shared machine's speed affects them alike, and the table
+shows the median. "time to result" is a process's wall time,
 from start to spikes written (compilation included), "run" is the
 simulation phase as the tool itself reports it. Peak memory is the maximum
 resident set of the process (GNU time). The network, in every tool:
@@ -167,12 +169,26 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="N = 4000, 1 s only")
     ap.add_argument("--no-nest2", action="store_true", help="skip NEST with 2 threads (slow on a loaded 2-core machine)")
+    ap.add_argument("--no-nest", action="store_true", help="skip NEST altogether")
+    ap.add_argument("--only", action="append", metavar="N:T",
+                    help="run only this configuration (neurons:seconds, e.g. 64000:10); repeatable")
     ap.add_argument("--json", help="also write the rows to this file")
     ap.add_argument("--repeat", type=int, default=3,
                     help="runs per tool and configuration; the table shows medians (a run over 60 s is not repeated)")
     args = ap.parse_args()
     configs = [(4000, 1.0, 0)] if args.quick else [
         (4000, 1.0, 0), (4000, 10.0, 0), (16000, 1.0, 0), (16000, 10.0, 0), (64000, 1.0, 80), (64000, 10.0, 80)]
+    if args.only:
+        want = set()
+        for o in args.only:
+            try:
+                n, t = o.split(":")
+                want.add((int(n), float(t)))
+            except ValueError:
+                sys.exit(f"--only {o}: expected neurons:seconds, e.g. 64000:10")
+        configs = [c for c in configs if (c[0], c[1]) in want]
+        if not configs:
+            sys.exit("--only matches none of 4000:1 4000:10 16000:1 16000:10 64000:1 64000:10")
     rows = []
     hdr = f"{'N':>6} {'T/s':>4} {'tool':<18} {'runs':>4} {'result/s':>9} {'run/s':>8} {'spikes':>9} {'rate/Hz':>8} {'peak MB':>8} {'B/syn':>6} {'result÷bra':>10} {'run÷bra':>8}"
     print(hdr)
@@ -183,35 +199,50 @@ def main():
         print(f"{r['n']:>6} {r['duration']:>4.0f} {r['tool']:<18} {r['runs']:>4} {r['ttr']:>9.2f} {r['run']:>8.2f} {r['spikes']:>9} "
               f"{r['rate']:>8.2f} {r['rss']/2**20:>8.0f} {bps:>6} {r['ttr_ratio']:>10.2f} {r['run_ratio']:>8.2f}", flush=True)
 
-    def median_of(run):
-        """Run up to args.repeat times (once when a run takes over 60 s); the
-        run with the median time to result, and how many runs there were."""
-        rs = [run()]
-        while len(rs) < max(args.repeat, 1) and rs[0]["ttr"] < 60:
-            rs.append(run())
-        rs.sort(key=lambda r: r["ttr"])
-        r = dict(rs[len(rs) // 2])
-        runs = sorted(x["run"] for x in rs)
-        r["run"] = runs[len(runs) // 2]
-        r["runs"] = len(rs)
-        return r
+    def medians(tools):
+        """Run every tool up to args.repeat times, interleaved (bra, Brian2,
+        NEST, bra, Brian2, ...), so that a change in the shared machine's
+        speed during the command affects every tool alike; a tool whose
+        first run takes over 60 s runs once. Per tool: the run with the
+        median time to result, its median run phase, and how many runs."""
+        runs = {name: [] for name in tools}
+        for k in range(max(args.repeat, 1)):
+            for name, run in tools.items():
+                rs = runs[name]
+                if rs is None or (k > 0 and rs[0]["ttr"] >= 60):
+                    continue
+                try:
+                    rs.append(run())
+                except Exception as e:  # report, do not hide
+                    print(f"{name} failed: {e}", file=sys.stderr)
+                    runs[name] = None
+        out = {}
+        for name, rs in runs.items():
+            if not rs:
+                continue
+            rs.sort(key=lambda r: r["ttr"])
+            r = dict(rs[len(rs) // 2])
+            phase = sorted(x["run"] for x in rs)
+            r["run"] = phase[len(phase) // 2]
+            r["runs"] = len(rs)
+            out[name] = r
+        return out
 
     for n, duration, indeg in configs:
         with tempfile.TemporaryDirectory() as tmp:
-            res = {"bra (2 thr)": median_of(lambda: run_bra(n, duration, indeg, tmp))}
-            res["bra (1 thr)"] = median_of(lambda: run_bra(n, duration, indeg, tmp, threads=1))
-            try:
-                res["Brian2 standalone"] = median_of(
-                    # A fresh project folder each run: compilation is part of the time to result.
-                    lambda: run_py(BRIAN, [n, duration, indeg, tempfile.mkdtemp(prefix="brian", dir=tmp)], tmp, n, duration))
-            except Exception as e:  # report, do not hide
-                print(f"Brian2 failed for N={n}: {e}", file=sys.stderr)
-            for th in ((1,) if args.no_nest2 else (1, 2)):
-                try:
-                    res[f"NEST ({th} thr)"] = median_of(
-                        lambda: run_py(NEST, [n, duration, indeg, th, os.path.join(tmp, "nest.npy")], tmp, n, duration))
-                except Exception as e:
-                    print(f"NEST failed for N={n}: {e}", file=sys.stderr)
+            tools = {
+                "bra (2 thr)": lambda: run_bra(n, duration, indeg, tmp),
+                "bra (1 thr)": lambda: run_bra(n, duration, indeg, tmp, threads=1),
+                # A fresh project folder each run: compilation is part of the time to result.
+                "Brian2 standalone": lambda: run_py(
+                    BRIAN, [n, duration, indeg, tempfile.mkdtemp(prefix="brian", dir=tmp)], tmp, n, duration),
+            }
+            for th in (() if args.no_nest else (1,) if args.no_nest2 else (1, 2)):
+                tools[f"NEST ({th} thr)"] = (lambda th=th: run_py(
+                    NEST, [n, duration, indeg, th, os.path.join(tmp, "nest.npy")], tmp, n, duration))
+            res = medians(tools)
+            if "bra (2 thr)" not in res:
+                sys.exit(f"bra failed for N={n}")
             base = res["bra (2 thr)"]
             for tool, r in res.items():
                 row = dict(n=n, duration=duration, tool=tool, **r,

@@ -6,6 +6,7 @@
 #   bench/run.sh            # full matrix: N = 4000, 16000 (p = 0.02), 64000 (in-degree 80); 1 s and 10 s
 #   bench/run.sh --quick    # N = 4000, 1 s only
 #   bench/run.sh --repeat 5 # runs per tool and configuration (median shown; default 3)
+#   bench/run.sh --only 64000:10 --no-nest   # one configuration, bra and Brian2 only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x bench/.venv/bin/python ]; then

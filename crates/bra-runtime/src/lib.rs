@@ -3,9 +3,10 @@
 //! Clock-driven with a fixed `dt`; each population's state is stored as
 //! structure-of-arrays; projections are compressed sparse rows with integer
 //! delays delivering into per-population ring buffers, each written by one
-//! thread only (no locks); blocks of neurons and ranges of targets run in
-//! parallel (on a [`team::Team`] that stays awake for the run, or on rayon
-//! for a single step); every random number is counter-based, so a seed gives
+//! thread only (no locks); a run's neurons are shared out among a
+//! [`team::Team`] of threads that stays awake for the run, each member
+//! updating its share and delivering into it (connectivity is built with
+//! rayon); every random number is counter-based, so a seed gives
 //! bit-identical spikes for any thread count.
 
 pub mod connect;
