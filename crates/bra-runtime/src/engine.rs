@@ -39,7 +39,7 @@ pub const CHUNK: usize = 4096;
 /// never depend on it (every sum is formed in the same order either way).
 pub const PAR_MIN_NEURONS: usize = 2 * CHUNK;
 
-/// Steps between two rebalancings of the team members' shares.
+/// Steps between two rebalancings of the team members' shares (by default).
 pub const REBALANCE_STEPS: u64 = 256;
 
 /// Largest total size of the spike ring buffers the engine allocates.
@@ -245,6 +245,10 @@ pub struct Engine {
     par_min: usize,
     /// Per team member, its busy time (ns) since the shares were last balanced.
     busy: Vec<AtomicU64>,
+    /// Steps between two rebalancings of the members' shares.
+    rebalance_every: u64,
+    /// How many times the shares moved.
+    shares_moved: u64,
 }
 
 /// How a run ended.
@@ -647,6 +651,8 @@ impl Engine {
             chunk_out: Vec::new(),
             par_min: PAR_MIN_NEURONS,
             busy: Vec::new(),
+            rebalance_every: REBALANCE_STEPS,
+            shares_moved: 0,
         })
     }
 
@@ -694,6 +700,18 @@ impl Engine {
     /// checked with more threads than the machine has.
     pub fn set_parallel_threshold(&mut self, neurons: usize) {
         self.par_min = neurons;
+    }
+
+    /// Every how many steps a team's shares are rebalanced (default
+    /// [`REBALANCE_STEPS`]). Only speed depends on it; tests set 1 so that
+    /// the shares move during a short run.
+    pub fn set_rebalance_interval(&mut self, steps: u64) {
+        self.rebalance_every = steps.max(1);
+    }
+
+    /// How many times the team's shares have moved so far.
+    pub fn shares_moved(&self) -> u64 {
+        self.shares_moved
     }
 
     /// Synapses in the network.
@@ -849,7 +867,7 @@ impl Engine {
             let sizes: Vec<usize> = self.pops.iter().map(|p| p.size).collect();
             self.plan = Plan::new(&sizes, members);
             self.busy = (0..members).map(|_| AtomicU64::new(0)).collect();
-        } else if members > 1 && n.is_multiple_of(REBALANCE_STEPS) && n > 0 {
+        } else if members > 1 && n.is_multiple_of(self.rebalance_every.max(1)) && n > 0 {
             // Equal shares of neurons need not take equal time (models
             // differ in cost, a share may span more populations and so walk
             // more rows): move the bounds towards equal busy times. Only
@@ -862,6 +880,7 @@ impl Engine {
             let sizes: Vec<usize> = self.pops.iter().map(|p| p.size).collect();
             if let Some(bounds) = self.plan.rebalanced(&sizes, &busy) {
                 self.plan = Plan::with_bounds(&sizes, &bounds);
+                self.shares_moved += 1;
             }
         }
         let chunks = self.plan.chunks.len();

@@ -104,6 +104,44 @@ fn the_parallel_paths_give_bit_identical_spikes() {
 }
 
 #[test]
+fn moving_the_shares_during_a_run_changes_no_spike() {
+    // Rebalanced at every step, the members' shares follow the noise of
+    // their busy times and move many times; the spikes must stay the bits
+    // of a one-thread run.
+    let mut net = spec("specs/cuba.bra");
+    for p in &mut net.populations {
+        p.size *= 3;
+    }
+    net.run.duration = 0.03;
+    let run = |threads: usize| -> (Spikes, u64) {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool");
+        pool.install(|| {
+            let mut e = Engine::build(&net, Path::new(".")).expect("builds");
+            e.set_parallel_threshold(0);
+            e.set_rebalance_interval(1);
+            assert_eq!(e.run(None, 0, &mut |_| {}), Outcome::Completed);
+            let moved = e.shares_moved();
+            (e.spikes, moved)
+        })
+    };
+    let ((a, _), (b, moved)) = (run(1), run(3));
+    assert!(moved > 0, "the shares never moved");
+    let n: usize = a.iter().flatten().map(Vec::len).sum();
+    assert!(n > 100, "the network is active ({n} spikes)");
+    let bits = |s: &Spikes| -> Vec<(u64, u32)> {
+        s.iter()
+            .flatten()
+            .flatten()
+            .map(|(t, i)| (t.to_bits(), *i))
+            .collect()
+    };
+    assert_eq!(bits(&a), bits(&b));
+}
+
+#[test]
 fn every_spec_runs_the_same_on_one_and_on_three_threads() {
     // Rate units, state-space units, plasticity, drawn delays, Poisson and
     // current inputs, recorded state: every spec of the repository, in
