@@ -39,17 +39,10 @@ use support::{bra, root, tmp};
 /// Export `specs/<spec>.bra` to `dir/model.py`.
 fn export(spec: &str, dir: &Path) -> PathBuf {
     let script = dir.join("model.py");
-    let out = bra()
-        .args(["export", "nest"])
-        .arg(root().join("specs").join(format!("{spec}.bra")))
-        .arg("-o")
-        .arg(&script)
-        .output()
-        .expect("bra runs");
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    support::export_ok(
+        "nest",
+        &root().join("specs").join(format!("{spec}.bra")),
+        &script,
     );
     script
 }
@@ -328,13 +321,7 @@ fn an_output_folder_is_written_by_one_run_at_a_time() {
 #[test]
 fn unmappable_parts_are_refused_with_reasons() {
     let tmp = std::env::temp_dir().join(format!("bra-export-bg-{}.py", std::process::id()));
-    let out = bra()
-        .args(["export", "nest"])
-        .arg(root().join("specs/basal_ganglia.bra"))
-        .arg("-o")
-        .arg(&tmp)
-        .output()
-        .expect("bra runs");
+    let out = support::export_to("nest", &root().join("specs/basal_ganglia.bra"), &tmp);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("izhikevich") && err.contains("Thal"), "{err}");
@@ -363,18 +350,7 @@ simulate { duration = 10 ms, dt = 0.1 ms }
     )
     .expect("spec written");
     let script = dir.join("model.py");
-    let out = bra()
-        .args(["export", "nest"])
-        .arg(&spec)
-        .arg("-o")
-        .arg(&script)
-        .output()
-        .expect("bra runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::export_ok("nest", &spec, &script);
     let text = std::fs::read_to_string(&script).expect("script written");
     assert!(
         text.contains("I_e=10.0") || text.contains("'I_e': 10.0"),
@@ -392,15 +368,7 @@ fn stdp_delay_convention_is_reported_not_hidden() {
     // export goes ahead but says so, on the terminal and in the script.
     let dir = support::tmp("export-stdp-note", "");
     let script = dir.join("model.py");
-    let out = bra()
-        .args(["export", "nest"])
-        .arg(root().join("specs/stdp_pattern.bra"))
-        .arg("-o")
-        .arg(&script)
-        .output()
-        .expect("bra runs");
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{err}");
+    let err = support::export_ok("nest", &root().join("specs/stdp_pattern.bra"), &script);
     assert!(
         err.contains("warning") && err.contains("Afferents -> Detector") && err.contains("2.0 ms"),
         "{err}"

@@ -46,18 +46,7 @@ fn small_cuba_exports_validates_and_matches_bra() {
     let tmp = support::tmp("nml", "small");
     let spec = small_cuba(&tmp);
     let nml = tmp.join("model.net.nml");
-    let out = bra()
-        .args(["export", "neuroml"])
-        .arg(&spec)
-        .arg("-o")
-        .arg(&nml)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::export_ok("neuroml", &spec, &nml);
     let text = std::fs::read_to_string(&nml).unwrap();
     assert_eq!(text.matches("<population ").count(), 2, "{text}");
     assert_eq!(text.matches("<projection ").count(), 4);
@@ -215,13 +204,11 @@ fn per_neuron_initial_values_and_unmapped_models_are_refused() {
         ("basal_ganglia", ["izhikevich", "NeuroML"]),
     ] {
         let file = tmp.join(format!("{spec}.net.nml"));
-        let out = bra()
-            .args(["export", "neuroml"])
-            .arg(root().join("specs").join(format!("{spec}.bra")))
-            .arg("-o")
-            .arg(&file)
-            .output()
-            .unwrap();
+        let out = support::export_to(
+            "neuroml",
+            &root().join("specs").join(format!("{spec}.bra")),
+            &file,
+        );
         let err = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(1), "{spec}: {err}");
         for w in words {

@@ -70,9 +70,7 @@ fn text(o: &Output) -> String {
 }
 
 fn export(spec: &Path, out: &Path) -> Output {
-    let mut c = bra();
-    c.args(["export", "nir"]).arg(spec).arg("-o").arg(out);
-    run(c)
+    support::export_to("nir", spec, out)
 }
 
 fn import(file: &Path, out: &Path) -> Output {

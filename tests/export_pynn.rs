@@ -34,18 +34,7 @@ use support::{bra, root, tmp};
 /// `bra export pynn SPEC -o dir/model.py`, which must succeed.
 fn export(spec: &Path, dir: &Path) -> PathBuf {
     let script = dir.join("model.py");
-    let out = bra()
-        .args(["export", "pynn"])
-        .arg(spec)
-        .arg("-o")
-        .arg(&script)
-        .output()
-        .expect("bra runs");
-    assert!(
-        out.status.success(),
-        "export failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    support::export_ok("pynn", spec, &script);
     script
 }
 

@@ -35,6 +35,22 @@ pub fn run(mut cmd: Command) -> Output {
         .expect("bra ran")
 }
 
+/// `bra export <format> SPEC -o OUT` (with the time limit of [`run`]).
+pub fn export_to(format: &str, spec: &Path, out: &Path) -> Output {
+    let mut c = bra();
+    c.args(["export", format]).arg(spec).arg("-o").arg(out);
+    run(c)
+}
+
+/// [`export_to`], asserting that it succeeds; returns what it printed on
+/// stderr (notes and warnings).
+pub fn export_ok(format: &str, spec: &Path, out: &Path) -> String {
+    let o = export_to(format, spec, out);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(o.status.success(), "bra export {format} failed: {err}");
+    err
+}
+
 /// A fresh, empty temporary folder for one test (`bra-<tag>-<pid>-<name>`).
 pub fn tmp(tag: &str, name: &str) -> PathBuf {
     let d = std::env::temp_dir().join(format!("bra-{tag}-{}-{name}", std::process::id()));

@@ -13,7 +13,7 @@
 //! target cannot express exactly is refused with a [`Diagnostic`] naming the
 //! component and the reason, and the export fails.
 
-use bra_compile::ir::{Law, Network, Origin, Value};
+use bra_compile::ir::{Instance, Law, Network, Origin, Population, Recorder, Value};
 use std::fmt;
 
 pub mod nest;
@@ -96,6 +96,57 @@ def stats(name, size, times, ids, duration):
     return {"name": name, "size": int(size), "spikes": int(n), "mean_rate_hz": float(rate),
             "cv_isi": float(np.mean(cvs)) if cvs else None}
 "#;
+
+/// One synaptic input into a population: a projection, or an input with a synapse.
+pub(crate) struct Incoming<'a> {
+    pub name: &'a str,
+    pub origin: &'a Origin,
+    pub synapse: &'a Instance,
+    pub weight: &'a Value,
+}
+
+/// Every synaptic input into `pop`: its projections, then its inputs that
+/// have a synapse.
+pub(crate) fn incoming<'a>(net: &'a Network, pop: &Population) -> Vec<Incoming<'a>> {
+    let mut v = Vec::new();
+    for pr in net.projections.iter().filter(|p| p.post == pop.id) {
+        v.push(Incoming {
+            name: &pr.name,
+            origin: &pr.origin,
+            synapse: &pr.synapse,
+            weight: &pr.weight,
+        });
+    }
+    for inp in net.inputs.iter().filter(|i| i.target == pop.id) {
+        if let (Some(s), Some(w)) = (&inp.synapse, &inp.weight) {
+            v.push(Incoming {
+                name: &inp.name,
+                origin: &inp.origin,
+                synapse: s,
+                weight: w,
+            });
+        }
+    }
+    v
+}
+
+/// The populations whose spikes bra records (every population when the
+/// spec names none), in id order, each once; and the recorders that watch
+/// only part of a population (the exporters record it whole and say so).
+pub(crate) fn recorded_spikes(net: &Network) -> (Vec<&Population>, Vec<&Recorder>) {
+    let spikes = net.recorders.iter().filter(|r| r.variable == "spikes");
+    let mut rec: Vec<&Population> = if spikes.clone().next().is_none() {
+        net.populations.iter().collect()
+    } else {
+        spikes
+            .clone()
+            .filter_map(|r| net.populations.get(r.population as usize))
+            .collect()
+    };
+    rec.sort_by_key(|p| p.id);
+    rec.dedup_by_key(|p| p.id);
+    (rec, spikes.filter(|r| r.indices.is_some()).collect())
+}
 
 /// A real number as a Python literal.
 pub(crate) fn py(x: f64) -> String {

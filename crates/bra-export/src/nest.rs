@@ -39,17 +39,9 @@
 //!   ([`export_with_notes`]), printed by `bra export` and listed in the
 //!   script's header.
 
-use crate::{Diagnostic, py, pystr, real, scale_law, signs};
+use crate::{Diagnostic, Incoming, incoming, py, pystr, real, scale_law, signs};
 use bra_compile::ir::{Instance, Law, Network, Origin, Population, Value};
 use std::fmt::Write;
-
-/// One synaptic input into a population.
-struct Incoming<'a> {
-    name: &'a str,
-    origin: &'a Origin,
-    synapse: &'a Instance,
-    weight: &'a Value,
-}
 
 /// How a population maps onto NEST.
 struct Mapped {
@@ -178,29 +170,6 @@ impl Ctx<'_> {
             origin: origin.clone(),
         });
     }
-}
-
-fn incoming<'a>(net: &'a Network, pop: &Population) -> Vec<Incoming<'a>> {
-    let mut v = Vec::new();
-    for pr in net.projections.iter().filter(|p| p.post == pop.id) {
-        v.push(Incoming {
-            name: &pr.name,
-            origin: &pr.origin,
-            synapse: &pr.synapse,
-            weight: &pr.weight,
-        });
-    }
-    for inp in net.inputs.iter().filter(|i| i.target == pop.id) {
-        if let (Some(s), Some(w)) = (&inp.synapse, &inp.weight) {
-            v.push(Incoming {
-                name: &inp.name,
-                origin: &inp.origin,
-                synapse: s,
-                weight: w,
-            });
-        }
-    }
-    v
 }
 
 /// The synapse shape every input shares, and the time constants of the
@@ -850,23 +819,8 @@ RESOLUTION_MS = {dt}
             ),
         }
     }
-    // Recording: the spikes bra records (every spiking population when the
-    // spec names none).
-    let mut rec: Vec<&Population> = net
-        .recorders
-        .iter()
-        .filter(|r| r.variable == "spikes")
-        .filter_map(|r| net.populations.get(r.population as usize))
-        .collect();
-    if !net.recorders.iter().any(|r| r.variable == "spikes") {
-        rec = net.populations.iter().collect();
-    }
-    rec.dedup_by_key(|p| p.id);
-    for r in net
-        .recorders
-        .iter()
-        .filter(|r| r.variable == "spikes" && r.indices.is_some())
-    {
+    let (rec, partial) = crate::recorded_spikes(net);
+    for r in partial {
         cx.refuse(&net.populations[r.population as usize].name, &r.origin, "recording the spikes of part of a population is not exported (the whole population is recorded)");
     }
     let _ = writeln!(s, "\nREC = {{}}");

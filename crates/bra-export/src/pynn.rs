@@ -50,7 +50,7 @@
 //!   script runs; the Brian 2 and NEURON backends run it. Nearest-spike
 //!   and restricted pairing have no PyNN standard rule and are refused.
 
-use crate::{Diagnostic, py, pystr, real, scale_law, signs};
+use crate::{Diagnostic, Incoming, incoming, py, pystr, real, scale_law, signs};
 use bra_compile::ir::{Instance, Law, Network, Origin, Population, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -69,14 +69,6 @@ impl Receptor {
             Receptor::Inhibitory => "'inhibitory'",
         }
     }
-}
-
-/// One synaptic input into a population.
-struct Incoming<'a> {
-    name: &'a str,
-    origin: &'a Origin,
-    synapse: &'a Instance,
-    weight: &'a Value,
 }
 
 /// How a population maps onto a PyNN standard cell type.
@@ -205,29 +197,6 @@ fn value_expr(v: &Value, scale: f64) -> Result<String, String> {
         }
         other => Err(format!("the value {other:?} is not a number")),
     }
-}
-
-fn incoming<'a>(net: &'a Network, pop: &Population) -> Vec<Incoming<'a>> {
-    let mut v = Vec::new();
-    for pr in net.projections.iter().filter(|p| p.post == pop.id) {
-        v.push(Incoming {
-            name: &pr.name,
-            origin: &pr.origin,
-            synapse: &pr.synapse,
-            weight: &pr.weight,
-        });
-    }
-    for inp in net.inputs.iter().filter(|i| i.target == pop.id) {
-        if let (Some(s), Some(w)) = (&inp.synapse, &inp.weight) {
-            v.push(Incoming {
-                name: &inp.name,
-                origin: &inp.origin,
-                synapse: s,
-                weight: w,
-            });
-        }
-    }
-    v
 }
 
 fn is_conductance(syn: &Instance) -> bool {
@@ -1074,24 +1043,8 @@ P = {{}}"#,
             ),
         }
     }
-    // Recording: the spikes bra records (every population when the spec
-    // names none).
-    let mut rec: Vec<&Population> = net
-        .recorders
-        .iter()
-        .filter(|r| r.variable == "spikes")
-        .filter_map(|r| net.populations.get(r.population as usize))
-        .collect();
-    if !net.recorders.iter().any(|r| r.variable == "spikes") {
-        rec = net.populations.iter().collect();
-    }
-    rec.sort_by_key(|p| p.id);
-    rec.dedup_by_key(|p| p.id);
-    for r in net
-        .recorders
-        .iter()
-        .filter(|r| r.variable == "spikes" && r.indices.is_some())
-    {
+    let (rec, partial) = crate::recorded_spikes(net);
+    for r in partial {
         cx.refuse(
             &net.populations[r.population as usize].name,
             &r.origin,

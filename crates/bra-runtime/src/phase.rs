@@ -397,13 +397,12 @@ impl StepView<'_> {
                 // SAFETY: the range's part of every slot of this port belongs to
                 // this member in this phase; the reference dies with this
                 // iteration, before the next projection takes it again.
-                let ring = unsafe {
+                let mut ring = unsafe {
                     let r = &p.ring[pr.port];
                     (0..slots)
                         .map(|s| r.part(s * p.size + lo..s * p.size + hi))
                         .collect::<Vec<_>>()
                 };
-                let mut ring = ring;
                 // The part of a row (targets sorted) that lands in the range:
                 // counted rather than bisected, so that the row's cache lines
                 // load at once instead of one dependent probe after another.

@@ -1,16 +1,14 @@
 //! A team of threads that stays awake for the length of a run.
 //!
-//! A step of a large network is split across threads twice (update, then
-//! delivery), every few tens of microseconds. A general-purpose pool puts its
-//! idle workers to sleep between such regions, and waking one costs about as
-//! much as a step of a 10,000-neuron network. A [`Team`] keeps its workers
-//! waiting actively between regions (spinning, then yielding, and only after
-//! [`PARK_AFTER`] without work, sleeping), and it always gives the same share
-//! of a region's tasks to the same thread: a chunk of neurons is updated on
-//! the same core every step, so its state stays in that core's cache.
-//!
-//! Which thread runs a task never changes a result: tasks write disjoint data
-//! and every sum is formed in a fixed order (see `engine`).
+//! A step of a large network runs in parallel every few tens of
+//! microseconds. A general-purpose pool puts its idle workers to sleep
+//! between such regions, and waking one costs about as much as a step of a
+//! 10,000-neuron network. A [`Team`] keeps its workers waiting actively
+//! between regions (spinning, then yielding, and only after [`PARK_AFTER`]
+//! without work, sleeping); every region runs one job on every member
+//! (`run_members`), which knows its index, so the same member does the same
+//! share of the work every step (module `phase`) and that share's state
+//! stays in its core's cache.
 
 use std::cell::UnsafeCell;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
@@ -75,12 +73,6 @@ pub struct Team {
     workers: Vec<JoinHandle<()>>,
 }
 
-/// A pointer to the tasks of a region, shared by the members; each task is
-/// visited by exactly one member.
-struct Tasks<T>(*mut T);
-// SAFETY: members touch disjoint tasks (see `Team::for_each`), and `T: Send`.
-unsafe impl<T: Send> Sync for Tasks<T> {}
-
 impl Team {
     /// A team of `size` members: the calling thread and `size - 1` workers.
     /// Fails when the operating system refuses a thread.
@@ -117,51 +109,6 @@ impl Team {
     /// Members, the calling thread included.
     pub fn size(&self) -> usize {
         self.shared.size
-    }
-
-    /// Run `f` on every task, splitting the tasks into one contiguous share
-    /// per member with about the same total `cost` ([`owners`]). The split
-    /// depends only on the costs and the team's size, so a task list of the
-    /// same shape goes to the same threads every time. Returns when every
-    /// task is done; a panic in `f` is raised again here, after every member
-    /// has stopped.
-    pub fn for_each<T: Send>(
-        &self,
-        tasks: &mut [T],
-        cost: impl Fn(&T) -> usize,
-        f: impl Fn(&mut T) + Sync,
-    ) {
-        let costs: Vec<usize> = tasks.iter().map(cost).collect();
-        self.for_each_owned(tasks, &owners(&costs, self.size()), f);
-    }
-
-    /// Run `f` on every task, task `i` on member `owner[i]` (taken modulo
-    /// the team's size). Returns when every task is done.
-    pub fn for_each_owned<T: Send>(
-        &self,
-        tasks: &mut [T],
-        owner: &[usize],
-        f: impl Fn(&mut T) + Sync,
-    ) {
-        let size = self.shared.size;
-        if size == 1 || tasks.len() <= 1 {
-            tasks.iter_mut().for_each(f);
-            return;
-        }
-        let len = tasks.len();
-        let ptr = Tasks(tasks.as_mut_ptr());
-        let job = |member: usize| {
-            let ptr = &ptr;
-            for i in 0..len {
-                if owner.get(i).map_or(0, |o| o % size) == member {
-                    // SAFETY: `i < len`, each index belongs to exactly one
-                    // member, and `tasks` stays borrowed until every member
-                    // is done.
-                    f(unsafe { &mut *ptr.0.add(i) });
-                }
-            }
-        };
-        self.run(&job);
     }
 
     /// Run `job(member, barrier)` on every member at once (member 0 is the
@@ -321,77 +268,29 @@ fn work(s: &Shared, member: usize) {
     }
 }
 
-/// The member of each task when tasks of the given costs are split into
-/// `members` contiguous shares of about equal total cost.
-pub fn owners(costs: &[usize], members: usize) -> Vec<usize> {
-    let bounds = split(costs, members.max(1));
-    let mut owner = vec![0; costs.len()];
-    for (m, w) in bounds.windows(2).enumerate() {
-        owner[w[0]..w[1]].fill(m);
-    }
-    owner
-}
-
-/// Split tasks of the given costs into `parts` contiguous shares of about
-/// equal total cost: share `k` is `bounds[k]..bounds[k + 1]`.
-fn split(costs: &[usize], parts: usize) -> Vec<usize> {
-    let total: usize = costs.iter().sum();
-    let mut bounds = Vec::with_capacity(parts + 1);
-    bounds.push(0);
-    let mut acc = 0usize;
-    let mut i = 0;
-    for k in 1..parts {
-        // The share ends where the running cost first reaches k/parts of the total.
-        let goal = (total as u128 * k as u128).div_ceil(parts as u128) as usize;
-        while i < costs.len() && acc + costs[i] / 2 < goal {
-            acc += costs[i];
-            i += 1;
-        }
-        bounds.push(i);
-    }
-    bounds.push(costs.len());
-    bounds
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    #[test]
-    fn split_balances_contiguous_shares() {
-        assert_eq!(split(&[1, 1, 1, 1], 2), vec![0, 2, 4]);
-        assert_eq!(split(&[4, 1, 1, 1, 1], 2), vec![0, 1, 5]);
-        assert_eq!(split(&[1, 1], 4), vec![0, 1, 1, 2, 2]);
-        assert_eq!(split(&[], 3), vec![0, 0, 0, 0]);
-        // Shares are increasing and cover everything.
-        let b = split(&[3, 7, 2, 9, 1, 1, 5, 4], 3);
-        assert!(b.windows(2).all(|w| w[0] <= w[1]));
-        assert_eq!((b[0], b[3]), (0, 8));
-        assert_eq!(owners(&[4, 1, 1, 1, 1], 2), vec![0, 1, 1, 1, 1]);
+    /// Each member adds its index + 1 to a counter `rounds` times; the sum
+    /// says every member ran every region exactly once.
+    fn count_members(team: &Team, rounds: u64) -> u64 {
+        let total = std::sync::atomic::AtomicU64::new(0);
+        for _ in 0..rounds {
+            team.run_members(|m, _| {
+                total.fetch_add(m as u64 + 1, Ordering::Relaxed);
+            });
+        }
+        total.load(Ordering::Relaxed)
     }
 
     #[test]
-    fn every_task_runs_once_whatever_the_team_size() {
+    fn every_member_runs_every_region_once_whatever_the_team_size() {
         for size in [1, 2, 3, 8] {
             let team = Team::new(size).expect("threads");
-            for round in 0..200u64 {
-                let mut tasks: Vec<(u64, u32)> = (0..17).map(|i| (i, 0)).collect();
-                team.for_each(
-                    &mut tasks,
-                    |t| t.0 as usize + 1,
-                    |t| {
-                        t.1 += 1;
-                        t.0 = t.0 * 3 + round;
-                    },
-                );
-                assert!(tasks.iter().all(|t| t.1 == 1), "size {size}: {tasks:?}");
-                assert!(
-                    tasks
-                        .iter()
-                        .enumerate()
-                        .all(|(i, t)| t.0 == i as u64 * 3 + round)
-                );
-            }
+            assert_eq!(team.size(), size);
+            let once = (size * (size + 1) / 2) as u64;
+            assert_eq!(count_members(&team, 200), 200 * once, "size {size}");
         }
     }
 
@@ -428,31 +327,25 @@ mod tests {
             });
         }));
         assert!(r.is_err());
-        let mut tasks = vec![0u8; 6];
-        team.for_each(&mut tasks, |_| 1, |t| *t = 1);
-        assert_eq!(tasks, vec![1; 6]);
+        // The team still works afterwards.
+        assert_eq!(count_members(&team, 5), 5 * 6);
     }
 
     #[test]
     fn a_sleeping_team_wakes_up() {
         let team = Team::new(2).expect("threads");
-        let mut tasks = vec![0u32; 4];
-        team.for_each(&mut tasks, |_| 1, |t| *t += 1);
+        assert_eq!(count_members(&team, 1), 3);
         std::thread::sleep(PARK_AFTER * 4);
-        team.for_each(&mut tasks, |_| 1, |t| *t += 1);
-        assert_eq!(tasks, vec![2; 4]);
+        assert_eq!(count_members(&team, 1), 3);
     }
 
     #[test]
-    fn a_panic_in_a_task_reaches_the_caller() {
+    fn a_panic_in_a_member_reaches_the_caller() {
         let team = Team::new(2).expect("threads");
-        let mut tasks: Vec<u32> = (0..8).collect();
         let r = catch_unwind(AssertUnwindSafe(|| {
-            team.for_each(&mut tasks, |_| 1, |t| assert!(*t != 7, "task seven"));
+            team.run_members(|m, _| assert!(m != 1, "member one fails"));
         }));
         assert!(r.is_err());
-        // The team still works afterwards.
-        team.for_each(&mut tasks, |_| 1, |t| *t += 1);
-        assert_eq!(tasks, (1..9).collect::<Vec<u32>>());
+        assert_eq!(count_members(&team, 4), 4 * 3);
     }
 }

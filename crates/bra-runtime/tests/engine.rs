@@ -27,12 +27,27 @@ fn spec(path: &str) -> bra_compile::Network {
 /// Recorded spikes per population: (time, neuron).
 type Spikes = Vec<Option<Vec<(f64, u32)>>>;
 
-fn run_with(net: &bra_compile::Network, threads: usize) -> (Spikes, Outcome) {
-    let pool = rayon::ThreadPoolBuilder::new()
+/// Run `f` on a rayon pool of `threads` threads (a run takes its team's
+/// size from the current pool).
+fn on_threads<T: Send>(threads: usize, f: impl FnOnce() -> T + Send) -> T {
+    rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
-        .expect("pool");
-    pool.install(|| {
+        .expect("pool")
+        .install(f)
+}
+
+/// The exact bits of every recorded spike, populations in order.
+fn bits(s: &Spikes) -> Vec<(u64, u32)> {
+    s.iter()
+        .flatten()
+        .flatten()
+        .map(|(t, i)| (t.to_bits(), *i))
+        .collect()
+}
+
+fn run_with(net: &bra_compile::Network, threads: usize) -> (Spikes, Outcome) {
+    on_threads(threads, || {
         let mut e = Engine::build(net, Path::new(".")).expect("builds");
         let out = e.run(None, 0, &mut |_| {});
         (e.spikes, out)
@@ -50,13 +65,6 @@ fn cuba_is_bit_identical_with_1_2_and_8_threads() {
     let total: usize = a.iter().flatten().map(Vec::len).sum();
     assert!(total > 100, "the network is active ({total} spikes)");
     // Bit-identical: compare the exact bits of every spike time.
-    let bits = |s: &Spikes| -> Vec<(u64, u32)> {
-        s.iter()
-            .flatten()
-            .flatten()
-            .map(|(t, i)| (t.to_bits(), *i))
-            .collect()
-    };
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(bits(&a), bits(&c));
 }
@@ -78,11 +86,7 @@ fn the_parallel_paths_give_bit_identical_spikes() {
     );
     net.run.duration = 0.03;
     let run = |threads: usize| -> Spikes {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
-        pool.install(|| {
+        on_threads(threads, || {
             let mut e = Engine::build(&net, Path::new(".")).expect("builds");
             e.set_parallel_threshold(0);
             assert_eq!(e.run(None, 0, &mut |_| {}), Outcome::Completed);
@@ -92,13 +96,6 @@ fn the_parallel_paths_give_bit_identical_spikes() {
     let (a, b, c) = (run(1), run(2), run(8));
     let n: usize = a.iter().flatten().map(Vec::len).sum();
     assert!(n > 100, "the network is active ({n} spikes)");
-    let bits = |s: &Spikes| -> Vec<(u64, u32)> {
-        s.iter()
-            .flatten()
-            .flatten()
-            .map(|(t, i)| (t.to_bits(), *i))
-            .collect()
-    };
     assert_eq!(bits(&a), bits(&b));
     assert_eq!(bits(&a), bits(&c));
 }
@@ -114,11 +111,7 @@ fn moving_the_shares_during_a_run_changes_no_spike() {
     }
     net.run.duration = 0.03;
     let run = |threads: usize| -> (Spikes, u64) {
-        let pool = rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .expect("pool");
-        pool.install(|| {
+        on_threads(threads, || {
             let mut e = Engine::build(&net, Path::new(".")).expect("builds");
             e.set_parallel_threshold(0);
             e.set_rebalance_interval(1);
@@ -131,13 +124,6 @@ fn moving_the_shares_during_a_run_changes_no_spike() {
     assert!(moved > 0, "the shares never moved");
     let n: usize = a.iter().flatten().map(Vec::len).sum();
     assert!(n > 100, "the network is active ({n} spikes)");
-    let bits = |s: &Spikes| -> Vec<(u64, u32)> {
-        s.iter()
-            .flatten()
-            .flatten()
-            .map(|(t, i)| (t.to_bits(), *i))
-            .collect()
-    };
     assert_eq!(bits(&a), bits(&b));
 }
 
@@ -157,29 +143,14 @@ fn every_spec_runs_the_same_on_one_and_on_three_threads() {
     type Run = (Vec<(u64, u32)>, Vec<u64>, Outcome);
     for path in specs {
         let name = path.display().to_string();
-        let mut net = spec(&format!(
-            "specs/{}",
-            path.file_name()
-                .and_then(|f| f.to_str())
-                .unwrap_or_default()
-        ));
+        let mut net = spec(&name);
         net.run.duration = net.run.duration.min(0.02);
         let run = |threads: usize| -> Run {
-            let pool = rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .build()
-                .expect("pool");
-            pool.install(|| {
+            on_threads(threads, || {
                 let mut e = Engine::build(&net, &dir).unwrap_or_else(|e| panic!("{name}: {e}"));
                 e.set_parallel_threshold(0);
                 let out = e.run(None, 0, &mut |_| {});
-                let spikes = e
-                    .spikes
-                    .iter()
-                    .flatten()
-                    .flatten()
-                    .map(|(t, i)| (t.to_bits(), *i))
-                    .collect();
+                let spikes = bits(&e.spikes);
                 // What was recorded, then the final state of every neuron.
                 let state = e
                     .state

@@ -385,60 +385,47 @@ impl Config {
                     }
                 }
             }
-            match loop_.as_mut() {
-                None => {
-                    let cols: [&[f64]; 1] = [&input];
-                    step_population(
-                        model,
-                        &mut vars,
-                        &ports,
-                        &cols,
-                        &zero_out,
-                        n,
-                        dt,
-                        key,
-                        &mut spikes,
-                    );
-                }
-                Some((h, m, hv, up, down, zero_inh, inh_spikes)) => {
-                    let cols: [&[f64]; 2] = [&input, down.at(n)];
-                    step_population(
-                        model,
-                        &mut vars,
-                        &ports,
-                        &cols,
-                        &zero_out,
-                        n,
-                        dt,
-                        key,
-                        &mut spikes,
-                    );
-                    down.clear(n);
-                    let inh_cols: [&[f64]; 1] = [up.at(n)];
-                    let inh_key = Key::new(key.u64(0x1ab, 0), Stream::Dynamics, 1);
-                    step_population(
-                        *m,
-                        hv,
-                        std::slice::from_ref(&h.port_up),
-                        &inh_cols,
-                        zero_inh,
-                        n,
-                        dt,
-                        inh_key,
-                        inh_spikes,
-                    );
-                    up.clear(n);
-                    for s in &spikes {
-                        let j = s.neuron as usize;
-                        if j < n_out {
-                            up.send(n, h.delay_up, &h.w_up[j * h.n..(j + 1) * h.n]);
-                        }
+            // The readout: its input, and the feedback inhibition when there is a loop.
+            let feedback = loop_.as_ref().map(|l| l.4.at(n));
+            let cols: [&[f64]; 2] = [&input, feedback.unwrap_or(&[])];
+            let ports_used = if feedback.is_some() { 2 } else { 1 };
+            step_population(
+                model,
+                &mut vars,
+                &ports,
+                &cols[..ports_used],
+                &zero_out,
+                n,
+                dt,
+                key,
+                &mut spikes,
+            );
+            if let Some((h, m, hv, up, down, zero_inh, inh_spikes)) = loop_.as_mut() {
+                down.clear(n);
+                let inh_cols: [&[f64]; 1] = [up.at(n)];
+                let inh_key = Key::new(key.u64(0x1ab, 0), Stream::Dynamics, 1);
+                step_population(
+                    *m,
+                    hv,
+                    std::slice::from_ref(&h.port_up),
+                    &inh_cols,
+                    zero_inh,
+                    n,
+                    dt,
+                    inh_key,
+                    inh_spikes,
+                );
+                up.clear(n);
+                for s in &spikes {
+                    let j = s.neuron as usize;
+                    if j < n_out {
+                        up.send(n, h.delay_up, &h.w_up[j * h.n..(j + 1) * h.n]);
                     }
-                    for s in inh_spikes.iter() {
-                        let k = s.neuron as usize;
-                        if k < h.n {
-                            down.send(n, h.delay_down, &h.w_down[k * n_out..(k + 1) * n_out]);
-                        }
+                }
+                for s in inh_spikes.iter() {
+                    let k = s.neuron as usize;
+                    if k < h.n {
+                        down.send(n, h.delay_down, &h.w_down[k * n_out..(k + 1) * n_out]);
                     }
                 }
             }
